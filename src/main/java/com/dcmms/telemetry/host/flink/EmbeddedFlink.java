@@ -1,0 +1,229 @@
+package com.dcmms.telemetry.host.flink;
+
+import com.dcmms.telemetry.host.JobOptionsFromConfig;
+import com.dcmms.telemetry.host.ServiceConfig;
+import com.dcmms.telemetry.host.dev.DevServices;
+import com.dcmms.telemetry.host.metrics.MicrometerReporter;
+import com.dcmms.telemetry.host.metrics.MicrometerReporterFactory;
+import com.dcmms.telemetry.job.TelemetryJob;
+import com.dcmms.telemetry.job.TelemetryJobOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.RecoveryClaimMode;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the telemetry job in a Flink MiniCluster inside the service: starts it at startup,
+ * resumes from the newest retained snapshot, and stops it with a savepoint at shutdown.
+ */
+@ApplicationScoped
+public class EmbeddedFlink {
+  private static final Logger LOG = Logger.getLogger(EmbeddedFlink.class);
+
+  private final ServiceConfig service;
+  private final Config config;
+  private final MeterRegistry registry;
+  private final DevServices devServices;
+
+  private volatile MiniCluster cluster;
+  private volatile JobID jobId;
+  private volatile TelemetryJobOptions options;
+  private volatile String restoredFrom;
+  private volatile long submittedAt;
+
+  EmbeddedFlink(ServiceConfig service, Config config, MeterRegistry registry, DevServices devServices) {
+    this.service = service;
+    this.config = config;
+    this.registry = registry;
+    this.devServices = devServices;
+  }
+
+  void onStart(@Observes StartupEvent event) throws Exception {
+    devServices.ensureRunning();
+    options = JobOptionsFromConfig.options(config);
+    Configuration flinkConfig = clusterConfiguration(options);
+    MicrometerReporter.useRegistry(registry);
+    cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+        .setConfiguration(flinkConfig)
+        .setNumTaskManagers(1)
+        .setNumSlotsPerTaskManager(options.parallelism())
+        .build());
+    cluster.start();
+
+    JobGraph graph = jobGraph(flinkConfig);
+    jobId = cluster.submitJob(graph).get().getJobID();
+    submittedAt = System.currentTimeMillis();
+    LOG.infof("Telemetry job %s submitted at parallelism %d, %s", jobId, options.parallelism(),
+        restoredFrom == null ? "starting fresh (no retained checkpoint or savepoint)"
+            : "restored from " + restoredFrom);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    MiniCluster c = cluster;
+    if (c == null) {
+      return;
+    }
+    try {
+      if (isRunning()) {
+        String savepoint = c.stopWithSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL)
+            .get(service.shutdownSavepointTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("Telemetry job %s stopped with savepoint %s", jobId, savepoint);
+      }
+    } catch (Exception e) {
+      LOG.warnf("Telemetry job %s could not take a savepoint on shutdown (%s); the next start "
+          + "resumes from the last completed checkpoint", jobId, rootMessage(e));
+    } finally {
+      try {
+        // Bounded: a source still retrying an unreachable broker must not hold the exit.
+        c.closeAsync().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warnf("Closing the Flink MiniCluster failed: %s", rootMessage(e));
+      }
+      cluster = null;
+    }
+  }
+
+  private Configuration clusterConfiguration(TelemetryJobOptions o) throws IOException {
+    Configuration c = TelemetryJob.flinkConfiguration(o);
+    Path tmp = cleanWorkDir();
+    c.setString("io.tmp.dirs", tmp.toString());
+    c.setString("classloader.resolve-order", "child-first");
+    c.setString("rest.bind-address", "127.0.0.1");
+    c.setString("rest.address", "127.0.0.1");
+    // Without the web UI, the REST port is random, so it never collides with another service.
+    c.setString("rest.port", service.webUi().enabled() ? Integer.toString(service.webUi().port()) : "0");
+    c.setString("web.submit.enable", "false");
+    c.setString("web.cancel.enable", "false");
+    c.setString("execution.checkpointing.savepoint-dir", savepointDir());
+    c.setString("taskmanager.memory.managed.size", "256m");
+    // A MiniCluster needs fixed network memory (min = max).
+    c.setString("taskmanager.memory.network.min", "128m");
+    c.setString("taskmanager.memory.network.max", "128m");
+    c.setString("taskmanager.network.memory.buffer-debloat.enabled", "true");
+    MicrometerReporterFactory.flinkConfiguration().forEach(c::setString);
+    JobOptionsFromConfig.flinkOverrides(config).forEach(c::setString);
+    return c;
+  }
+
+  private JobGraph jobGraph(Configuration flinkConfig) throws IOException {
+    StreamExecutionEnvironment env = new StreamExecutionEnvironment(flinkConfig);
+    TelemetryJob.build(env, options);
+    JobGraph graph = env.getStreamGraph().getJobGraph();
+    // The MiniCluster's user-code class loader sees the job only through this location.
+    URL codeLocation = TelemetryJob.class.getProtectionDomain().getCodeSource().getLocation();
+    graph.setClasspaths(List.of(codeLocation));
+    if (service.restore()) {
+      Optional<Path> snapshot = SnapshotFinder.newest(options.checkpointDir(), savepointDir());
+      if (snapshot.isPresent()) {
+        restoredFrom = snapshot.get().toString();
+        graph.setSavepointRestoreSettings(
+            SavepointRestoreSettings.forPath(restoredFrom, false, RecoveryClaimMode.CLAIM));
+      }
+    }
+    return graph;
+  }
+
+  /** Flink's temporary files belong to the service: anything left by an earlier run goes. */
+  private Path cleanWorkDir() throws IOException {
+    Path tmp = Path.of(service.workDir(), "flink-tmp");
+    if (Files.exists(tmp)) {
+      try (Stream<Path> files = Files.walk(tmp)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> {
+          try {
+            Files.delete(p);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+    }
+    return Files.createDirectories(tmp);
+  }
+
+  public String savepointDir() {
+    return service.savepointDir().orElseGet(() -> {
+      String dir = options.checkpointDir();
+      return (dir.endsWith("/") ? dir : dir + "/") + "savepoints";
+    });
+  }
+
+  /** The job's execution graph, or empty before the job is submitted or after the cluster is closed. */
+  public Optional<AccessExecutionGraph> executionGraph() {
+    MiniCluster c = cluster;
+    JobID id = jobId;
+    if (c == null || id == null || !c.isRunning()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(c.getExecutionGraph(id).get(5, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  public boolean isRunning() {
+    return executionGraph().map(g -> g.getState() == org.apache.flink.api.common.JobStatus.RUNNING)
+        .orElse(false);
+  }
+
+  /** Takes a savepoint of the running job; with {@code stop} the job then finishes. */
+  public String savepoint(boolean stop) throws Exception {
+    MiniCluster c = cluster;
+    if (c == null || jobId == null) {
+      throw new IllegalStateException("the telemetry job is not running");
+    }
+    var future = stop
+        ? c.stopWithSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL)
+        : c.triggerSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL);
+    String path = future.get(service.shutdownSavepointTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    LOG.infof("Telemetry job %s: savepoint taken at %s%s", jobId, path, stop ? ", job stopped" : "");
+    return path;
+  }
+
+  public JobID jobId() {
+    return jobId;
+  }
+
+  public TelemetryJobOptions options() {
+    return options;
+  }
+
+  public String restoredFrom() {
+    return restoredFrom;
+  }
+
+  public long submittedAt() {
+    return submittedAt;
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}

@@ -1,0 +1,79 @@
+package com.dcmms.telemetry.host.flink;
+
+import com.dcmms.telemetry.host.metrics.MicrometerReporter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsCounts;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.checkpoint.FailedCheckpointStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+
+/** Read-only views of the embedded job and its checkpoints, for the API and health checks. */
+@ApplicationScoped
+public class PipelineStatus {
+  private final EmbeddedFlink flink;
+
+  PipelineStatus(EmbeddedFlink flink) {
+    this.flink = flink;
+  }
+
+  /** The job as {@code GET /api/pipeline} shows it. */
+  public record Pipeline(String jobId, String jobName, String state, int parallelism,
+      long uptimeMs, long restarts, String restoredFrom) {}
+
+  /** One checkpoint: id, duration, sizes and completion time (epoch ms). */
+  public record Checkpoint(long id, long durationMs, long stateSizeBytes, long checkpointedSizeBytes,
+      long completedAt, String path) {}
+
+  /** The latest failed checkpoint. */
+  public record Failure(long id, String message, long failedAt) {}
+
+  /** Checkpoint counts and the latest completed and failed ones, as {@code GET /api/checkpoints} shows them. */
+  public record Checkpoints(long completed, long failed, int inProgress, long restored,
+      Checkpoint latest, Failure latestFailure, Long latestAgeMs) {}
+
+  public Pipeline pipeline() {
+    Optional<AccessExecutionGraph> graph = flink.executionGraph();
+    if (graph.isEmpty()) {
+      return new Pipeline(null, null, "NOT_RUNNING", 0, 0, 0, flink.restoredFrom());
+    }
+    AccessExecutionGraph g = graph.get();
+    long runningSince = g.getStatusTimestamp(JobStatus.RUNNING);
+    long uptime = g.getState() == JobStatus.RUNNING && runningSince > 0
+        ? System.currentTimeMillis() - runningSince : 0;
+    long restarts = (long) MicrometerReporter.currentValue("flink_jobmanager_job_numRestarts").orElse(0);
+    return new Pipeline(g.getJobID().toString(), g.getJobName(), g.getState().name(),
+        flink.options().parallelism(), uptime, restarts, flink.restoredFrom());
+  }
+
+  public Optional<JobStatus> state() {
+    return flink.executionGraph().map(AccessExecutionGraph::getState);
+  }
+
+  public Checkpoints checkpoints() {
+    CheckpointStatsSnapshot stats = flink.executionGraph()
+        .map(AccessExecutionGraph::getCheckpointStatsSnapshot).orElse(null);
+    if (stats == null) {
+      return new Checkpoints(0, 0, 0, 0, null, null, null);
+    }
+    CheckpointStatsCounts counts = stats.getCounts();
+    CompletedCheckpointStats done = stats.getHistory().getLatestCompletedCheckpoint();
+    FailedCheckpointStats failed = stats.getHistory().getLatestFailedCheckpoint();
+    Checkpoint latest = done == null ? null : new Checkpoint(done.getCheckpointId(),
+        done.getEndToEndDuration(), done.getStateSize(), done.getCheckpointedSize(),
+        done.getLatestAckTimestamp(), done.getExternalPath());
+    Failure failure = failed == null ? null
+        : new Failure(failed.getCheckpointId(), failed.getFailureMessage(), failed.getFailureTimestamp());
+    Long age = latest == null ? null : System.currentTimeMillis() - latest.completedAt();
+    return new Checkpoints(counts.getNumberOfCompletedCheckpoints(),
+        counts.getNumberOfFailedCheckpoints(), counts.getNumberOfInProgressCheckpoints(),
+        counts.getNumberOfRestoredCheckpoints(), latest, failure, age);
+  }
+
+  /** When the job was submitted (epoch ms): the reference age before the first checkpoint. */
+  public long submittedAt() {
+    return flink.submittedAt();
+  }
+}

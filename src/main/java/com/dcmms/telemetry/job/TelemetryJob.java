@@ -1,0 +1,178 @@
+package com.dcmms.telemetry.job;
+
+import com.dcmms.telemetry.job.functions.DeduplicateReadings;
+import com.dcmms.telemetry.job.functions.RouteRejected;
+import com.dcmms.telemetry.job.functions.SensorKey;
+import com.dcmms.telemetry.job.questdb.QuestDbSettings;
+import com.dcmms.telemetry.job.questdb.QuestDbSink;
+import com.dcmms.telemetry.job.records.DeadLetter;
+import com.dcmms.telemetry.job.records.DeadLetterSerializer;
+import com.dcmms.telemetry.job.records.ParsedRecord;
+import com.dcmms.telemetry.job.records.RawTelemetryDeserializer;
+import com.dcmms.telemetry.job.records.TelemetryReading;
+import com.dcmms.telemetry.job.records.ValidatedTelemetrySerializer;
+import com.dcmms.telemetry.job.rules.Deduplicator;
+import com.dcmms.telemetry.job.rules.EventValidator;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The telemetry pipeline: raw_telemetry → parse and validate (dead letters to telemetry_dlq) →
+ * event-time watermarks → dedup per sensor (RocksDB) → QuestDB sensor_readings and
+ * validated_telemetry. Options: {@link TelemetryJobOptions}.
+ *
+ * <p>{@link #main} is the cluster entry point ({@code flink run -p 32 telemetry-job.jar
+ * --kafka.bootstrap-servers …}); the embedded service builds the same graph with {@link #build}.
+ * Operator uids are stable so that state survives upgrades and changes of parallelism.
+ */
+public final class TelemetryJob {
+  public static final String JOB_NAME = "dCMMS telemetry pipeline";
+  public static final String UID_SOURCE = "raw-telemetry-source";
+  public static final String UID_VALIDATE = "validate";
+  public static final String UID_DEDUP = "dedup";
+  public static final String UID_QUESTDB_SINK = "questdb-sink";
+  public static final String UID_VALIDATED_SINK = "validated-telemetry-sink";
+  public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
+
+  private TelemetryJob() {}
+
+  public static void main(String[] args) throws Exception {
+    TelemetryJobOptions options = JobArguments.parse(System.getenv(), args);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
+    build(env, options);
+    env.execute(JOB_NAME);
+  }
+
+  /**
+   * Job-level Flink settings from the options: checkpointing, RocksDB, restarts, buffers.
+   * In Flink 2.x these go through the configuration, not the environment's setters.
+   */
+  public static Configuration flinkConfiguration(TelemetryJobOptions o) {
+    Configuration c = new Configuration();
+    c.set(PipelineOptions.NAME, JOB_NAME);
+    c.set(CoreOptions.DEFAULT_PARALLELISM, o.parallelism());
+    c.set(PipelineOptions.MAX_PARALLELISM, o.maxParallelism());
+    // Operators never keep references to records they have emitted, so chained operators can
+    // skip the defensive copy.
+    c.set(PipelineOptions.OBJECT_REUSE, true);
+    c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.checkpointInterval());
+    c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+    c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, o.checkpointTimeout());
+    c.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, o.checkpointMinPause());
+    c.set(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS, o.checkpointMaxConcurrent());
+    c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, o.checkpointTolerableFailures());
+    c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
+    c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    c.setString(RocksDBOptions.PREDEFINED_OPTIONS.key(), "SPINNING_DISK_OPTIMIZED_HIGH_MEM");
+    c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, o.restartAttempts());
+    c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, o.restartDelay());
+    c.set(ExecutionOptions.BUFFER_TIMEOUT, o.bufferTimeout());
+    return c;
+  }
+
+  /** Wires the whole graph into {@code env}. */
+  public static void build(StreamExecutionEnvironment env, TelemetryJobOptions o) {
+    env.setMaxParallelism(o.maxParallelism());
+
+    SingleOutputStreamOperator<TelemetryReading> readings = env
+        .fromSource(source(o), watermarks(o), "raw")
+        .uid(UID_SOURCE)
+        .process(new RouteRejected())
+        .uid(UID_VALIDATE)
+        .name("validate");
+
+    DataStream<DeadLetter> deadLetters = readings.getSideOutput(RouteRejected.DEAD_LETTERS);
+
+    SingleOutputStreamOperator<TelemetryReading> distinct = readings
+        .keyBy(new SensorKey())
+        .process(new DeduplicateReadings(deduplicator(o), o.dedupStateTtl()))
+        .uid(UID_DEDUP)
+        .name("dedup");
+
+    distinct.sinkTo(new QuestDbSink(QuestDbSettings.from(o)))
+        .uid(UID_QUESTDB_SINK)
+        .name("QuestDB");
+    distinct.sinkTo(kafkaSink(o, new ValidatedTelemetrySerializer(o.validatedTopic()), "validated"))
+        .uid(UID_VALIDATED_SINK)
+        .name("validated");
+    deadLetters.sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), "dlq"))
+        .uid(UID_DEAD_LETTER_SINK)
+        .name("dead letters");
+  }
+
+  static KafkaSource<ParsedRecord> source(TelemetryJobOptions o) {
+    EventValidator validator =
+        new EventValidator(o.maxEventAge(), o.maxFutureSkew(), o.sensorRanges());
+    OffsetResetStrategy reset = o.offsetReset().equals("latest")
+        ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
+    var builder = KafkaSource.<ParsedRecord>builder()
+        .setBootstrapServers(o.kafkaBootstrapServers())
+        .setTopics(o.rawTopic())
+        .setGroupId(o.groupId())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
+        .setDeserializer(new RawTelemetryDeserializer(validator))
+        .setClientIdPrefix(o.groupId())
+        .setProperty("commit.offsets.on.checkpoint", "true");
+    o.kafkaProperties().forEach(builder::setProperty);
+    return builder.build();
+  }
+
+  static WatermarkStrategy<ParsedRecord> watermarks(TelemetryJobOptions o) {
+    return WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(o.outOfOrderness())
+        // Rejected records carry no trustworthy event time; MIN_VALUE leaves the watermark alone.
+        .withTimestampAssigner((r, kafkaTimestamp) ->
+            r.isRejected() ? Long.MIN_VALUE : r.reading.timestamp)
+        .withIdleness(o.idleness())
+        .withWatermarkAlignment("telemetry-" + o.rawTopic(), o.alignmentMaxDrift(),
+            Duration.ofSeconds(1));
+  }
+
+  static Deduplicator deduplicator(TelemetryJobOptions o) {
+    return new Deduplicator(o.dedupWindow(), o.dedupDeadband(), o.dedupRelativeTolerance(),
+        o.dedupAbsoluteTolerance());
+  }
+
+  static <T> KafkaSink<T> kafkaSink(TelemetryJobOptions o,
+      KafkaRecordSerializationSchema<T> serializer, String name) {
+    var builder = KafkaSink.<T>builder()
+        .setBootstrapServers(o.kafkaBootstrapServers())
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(o.deliveryGuarantee())
+        .setProperty("compression.type", "lz4")
+        .setProperty("client.id", o.transactionalIdPrefix() + "-" + name);
+    if (o.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+      builder.setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name)
+          .setProperty("transaction.timeout.ms",
+              Long.toString(o.transactionTimeout().toMillis()));
+    }
+    for (Map.Entry<String, String> e : o.kafkaProperties().entrySet()) {
+      builder.setProperty(e.getKey(), e.getValue());
+    }
+    return builder.build();
+  }
+}

@@ -1,0 +1,502 @@
+package com.dcmms.telemetry.job;
+
+import com.dcmms.telemetry.job.rules.SensorTypes;
+import com.dcmms.telemetry.job.rules.ValueRange;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * Every option of the telemetry job, immutable, with the design's defaults. Both runtimes build
+ * it from the same keys: the service from {@code telemetry.<key>}, the cluster entry point from
+ * {@code --<key> value} arguments. Durations take Flink's syntax ({@code 30 s}, {@code 100ms},
+ * {@code 10min}; a bare number is milliseconds).
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><td>kafka.bootstrap-servers</td><td>localhost:9092</td></tr>
+ *   <tr><td>kafka.raw-topic / validated-topic / dead-letter-topic</td>
+ *       <td>raw_telemetry / validated_telemetry / telemetry_dlq</td></tr>
+ *   <tr><td>kafka.group-id</td><td>flink-telemetry-processor</td></tr>
+ *   <tr><td>kafka.offset-reset</td><td>earliest (when the group has no committed offset)</td></tr>
+ *   <tr><td>kafka.delivery-guarantee</td><td>exactly-once | at-least-once</td></tr>
+ *   <tr><td>kafka.transactional-id-prefix</td><td>telemetry</td></tr>
+ *   <tr><td>kafka.transaction-timeout</td><td>15 min (at most the broker's max)</td></tr>
+ *   <tr><td>kafka.property.*</td><td>passed to every Kafka client (security, SASL, TLS…)</td></tr>
+ *   <tr><td>questdb.host / http-port / pg-port</td><td>localhost / 9000 / 8812</td></tr>
+ *   <tr><td>questdb.table</td><td>sensor_readings</td></tr>
+ *   <tr><td>questdb.batch-rows / flush-interval</td><td>50000 / 250 ms</td></tr>
+ *   <tr><td>questdb.retry-timeout</td><td>5 min of retries before the job restarts</td></tr>
+ *   <tr><td>questdb.username / password / token</td><td>none</td></tr>
+ *   <tr><td>validation.max-event-age / max-future-skew</td><td>24 h / 1 h</td></tr>
+ *   <tr><td>validation.range.&lt;TYPE&gt;</td><td>MIN..MAX, defaults from the design</td></tr>
+ *   <tr><td>dedup.window / deadband / relative-tolerance / absolute-tolerance</td>
+ *       <td>60 s / true / 0.01 / 0.001</td></tr>
+ *   <tr><td>dedup.state-ttl</td><td>1 h, the backstop when event time stops advancing</td></tr>
+ *   <tr><td>watermark.out-of-orderness / idleness / alignment-max-drift</td>
+ *       <td>5 s / 30 s / 1 min</td></tr>
+ *   <tr><td>parallelism / max-parallelism</td><td>8 / 1024</td></tr>
+ *   <tr><td>checkpoint.interval / dir / timeout / min-pause / max-concurrent /
+ *       tolerable-failures</td><td>30 s / file:///tmp/flink-checkpoints / 10 min / 10 s / 2 /
+ *       3</td></tr>
+ *   <tr><td>restart.attempts / restart.delay</td><td>10 / 30 s</td></tr>
+ *   <tr><td>buffer-timeout</td><td>100 ms</td></tr>
+ * </table>
+ */
+public final class TelemetryJobOptions implements Serializable {
+  private static final long serialVersionUID = 1L;
+  public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
+  public static final String RANGE_PREFIX = "validation.range.";
+
+  private final Map<String, String> values;
+
+  private TelemetryJobOptions(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  /** The defaults of the design. */
+  public static TelemetryJobOptions defaults() {
+    return fromMap(Map.of());
+  }
+
+  /**
+   * Options from keys; unknown keys are refused so that a typo never silently falls back to a
+   * default.
+   */
+  public static TelemetryJobOptions fromMap(Map<String, String> overrides) {
+    Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String key = e.getKey();
+      if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)
+          && !key.startsWith(RANGE_PREFIX)) {
+        throw new IllegalArgumentException("unknown telemetry option '" + key + "'; known: "
+            + String.join(", ", DEFAULTS.keySet()) + ", " + KAFKA_PROPERTY_PREFIX + "*, "
+            + RANGE_PREFIX + "<SENSOR_TYPE>");
+      }
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException("telemetry option '" + key + "' has no value");
+      }
+      merged.put(key, e.getValue().trim());
+    }
+    TelemetryJobOptions options = new TelemetryJobOptions(merged);
+    options.validate();
+    return options;
+  }
+
+  /** A copy with some keys changed. */
+  public TelemetryJobOptions with(Map<String, String> overrides) {
+    Map<String, String> merged = new LinkedHashMap<>(values);
+    merged.putAll(overrides);
+    return fromMap(merged);
+  }
+
+  public TelemetryJobOptions with(String key, String value) {
+    return with(Map.of(key, value));
+  }
+
+  /** All keys and values, as given (secrets included: do not log this map). */
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put("kafka.bootstrap-servers", "localhost:9092");
+    DEFAULTS.put("kafka.raw-topic", "raw_telemetry");
+    DEFAULTS.put("kafka.validated-topic", "validated_telemetry");
+    DEFAULTS.put("kafka.dead-letter-topic", "telemetry_dlq");
+    DEFAULTS.put("kafka.group-id", "flink-telemetry-processor");
+    DEFAULTS.put("kafka.offset-reset", "earliest");
+    DEFAULTS.put("kafka.delivery-guarantee", "exactly-once");
+    DEFAULTS.put("kafka.transactional-id-prefix", "telemetry");
+    DEFAULTS.put("kafka.transaction-timeout", "15 min");
+    DEFAULTS.put("questdb.host", "localhost");
+    DEFAULTS.put("questdb.http-port", "9000");
+    DEFAULTS.put("questdb.pg-port", "8812");
+    DEFAULTS.put("questdb.table", "sensor_readings");
+    DEFAULTS.put("questdb.batch-rows", "50000");
+    DEFAULTS.put("questdb.flush-interval", "250 ms");
+    DEFAULTS.put("questdb.retry-timeout", "5 min");
+    DEFAULTS.put("questdb.username", "");
+    DEFAULTS.put("questdb.password", "");
+    DEFAULTS.put("questdb.token", "");
+    DEFAULTS.put("validation.max-event-age", "24 h");
+    DEFAULTS.put("validation.max-future-skew", "1 h");
+    DEFAULTS.put("dedup.window", "60 s");
+    DEFAULTS.put("dedup.deadband", "true");
+    DEFAULTS.put("dedup.relative-tolerance", "0.01");
+    DEFAULTS.put("dedup.absolute-tolerance", "0.001");
+    DEFAULTS.put("dedup.state-ttl", "1 h");
+    DEFAULTS.put("watermark.out-of-orderness", "5 s");
+    DEFAULTS.put("watermark.idleness", "30 s");
+    DEFAULTS.put("watermark.alignment-max-drift", "1 min");
+    DEFAULTS.put("parallelism", "8");
+    DEFAULTS.put("max-parallelism", "1024");
+    DEFAULTS.put("checkpoint.interval", "30 s");
+    DEFAULTS.put("checkpoint.dir", "file:///tmp/flink-checkpoints");
+    DEFAULTS.put("checkpoint.timeout", "10 min");
+    DEFAULTS.put("checkpoint.min-pause", "10 s");
+    DEFAULTS.put("checkpoint.max-concurrent", "2");
+    DEFAULTS.put("checkpoint.tolerable-failures", "3");
+    DEFAULTS.put("restart.attempts", "10");
+    DEFAULTS.put("restart.delay", "30 s");
+    DEFAULTS.put("buffer-timeout", "100 ms");
+  }
+
+  /** Every key that has a default (not the open-ended kafka.property.* and validation.range.*). */
+  public static Set<String> knownKeys() {
+    return Collections.unmodifiableSet(DEFAULTS.keySet());
+  }
+
+  private void validate() {
+    // Touch every typed getter once so that a bad value fails at start, naming its key.
+    kafkaBootstrapServers();
+    offsetReset();
+    deliveryGuarantee();
+    transactionTimeout();
+    questDbHttpPort();
+    questDbPgPort();
+    questDbBatchRows();
+    questDbFlushInterval();
+    questDbRetryTimeout();
+    maxEventAge();
+    maxFutureSkew();
+    sensorRanges();
+    dedupWindow();
+    dedupDeadband();
+    dedupRelativeTolerance();
+    dedupAbsoluteTolerance();
+    dedupStateTtl();
+    outOfOrderness();
+    idleness();
+    alignmentMaxDrift();
+    if (parallelism() > maxParallelism()) {
+      throw new IllegalArgumentException("parallelism " + parallelism()
+          + " is above max-parallelism " + maxParallelism());
+    }
+    checkpointInterval();
+    checkpointTimeout();
+    checkpointMinPause();
+    checkpointMaxConcurrent();
+    checkpointTolerableFailures();
+    restartAttempts();
+    restartDelay();
+    bufferTimeout();
+  }
+
+  // --- Kafka -------------------------------------------------------------------------------
+
+  public String kafkaBootstrapServers() {
+    return text("kafka.bootstrap-servers");
+  }
+
+  public String rawTopic() {
+    return text("kafka.raw-topic");
+  }
+
+  public String validatedTopic() {
+    return text("kafka.validated-topic");
+  }
+
+  public String deadLetterTopic() {
+    return text("kafka.dead-letter-topic");
+  }
+
+  public String groupId() {
+    return text("kafka.group-id");
+  }
+
+  /** "earliest" or "latest": where a group without committed offsets starts. */
+  public String offsetReset() {
+    String v = text("kafka.offset-reset").toLowerCase(Locale.ROOT);
+    if (!v.equals("earliest") && !v.equals("latest")) {
+      throw invalid("kafka.offset-reset", "earliest or latest");
+    }
+    return v;
+  }
+
+  public DeliveryGuarantee deliveryGuarantee() {
+    return switch (text("kafka.delivery-guarantee").toLowerCase(Locale.ROOT).replace('_', '-')) {
+      case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+      case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+      default -> throw invalid("kafka.delivery-guarantee", "exactly-once or at-least-once");
+    };
+  }
+
+  public String transactionalIdPrefix() {
+    return text("kafka.transactional-id-prefix");
+  }
+
+  public Duration transactionTimeout() {
+    return duration("kafka.transaction-timeout");
+  }
+
+  /** Extra Kafka client properties (kafka.property.X=Y gives X=Y), for every client. */
+  public Map<String, String> kafkaProperties() {
+    Map<String, String> props = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(KAFKA_PROPERTY_PREFIX)) {
+        props.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
+      }
+    });
+    return props;
+  }
+
+  // --- QuestDB -----------------------------------------------------------------------------
+
+  public String questDbHost() {
+    return text("questdb.host");
+  }
+
+  public int questDbHttpPort() {
+    return port("questdb.http-port");
+  }
+
+  public int questDbPgPort() {
+    return port("questdb.pg-port");
+  }
+
+  public String questDbTable() {
+    return text("questdb.table");
+  }
+
+  public int questDbBatchRows() {
+    return positiveInt("questdb.batch-rows");
+  }
+
+  public Duration questDbFlushInterval() {
+    return positive("questdb.flush-interval");
+  }
+
+  public Duration questDbRetryTimeout() {
+    return duration("questdb.retry-timeout");
+  }
+
+  public String questDbUsername() {
+    return values.get("questdb.username");
+  }
+
+  public String questDbPassword() {
+    return values.get("questdb.password");
+  }
+
+  public String questDbToken() {
+    return values.get("questdb.token");
+  }
+
+  // --- Validation and dedup ----------------------------------------------------------------
+
+  public Duration maxEventAge() {
+    return positive("validation.max-event-age");
+  }
+
+  public Duration maxFutureSkew() {
+    return duration("validation.max-future-skew");
+  }
+
+  /** Ranges per sensor type: the design's defaults with validation.range.TYPE overrides. */
+  public Map<String, ValueRange> sensorRanges() {
+    Map<String, ValueRange> ranges = SensorTypes.defaultRanges();
+    values.forEach((k, v) -> {
+      if (k.startsWith(RANGE_PREFIX)) {
+        String type = k.substring(RANGE_PREFIX.length());
+        try {
+          ranges.put(type, ValueRange.parse(v));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("telemetry option '" + k + "': " + e.getMessage());
+        }
+      }
+    });
+    return ranges;
+  }
+
+  public Duration dedupWindow() {
+    return positive("dedup.window");
+  }
+
+  public boolean dedupDeadband() {
+    return bool("dedup.deadband");
+  }
+
+  public double dedupRelativeTolerance() {
+    return nonNegativeDouble("dedup.relative-tolerance");
+  }
+
+  public double dedupAbsoluteTolerance() {
+    return nonNegativeDouble("dedup.absolute-tolerance");
+  }
+
+  public Duration dedupStateTtl() {
+    Duration ttl = positive("dedup.state-ttl");
+    if (ttl.compareTo(dedupWindow()) <= 0) {
+      throw invalid("dedup.state-ttl", "a duration longer than dedup.window");
+    }
+    return ttl;
+  }
+
+  public Duration outOfOrderness() {
+    return duration("watermark.out-of-orderness");
+  }
+
+  public Duration idleness() {
+    return positive("watermark.idleness");
+  }
+
+  public Duration alignmentMaxDrift() {
+    return positive("watermark.alignment-max-drift");
+  }
+
+  // --- Runtime -----------------------------------------------------------------------------
+
+  public int parallelism() {
+    return positiveInt("parallelism");
+  }
+
+  public int maxParallelism() {
+    return positiveInt("max-parallelism");
+  }
+
+  public Duration checkpointInterval() {
+    return positive("checkpoint.interval");
+  }
+
+  public String checkpointDir() {
+    return text("checkpoint.dir");
+  }
+
+  public Duration checkpointTimeout() {
+    return positive("checkpoint.timeout");
+  }
+
+  public Duration checkpointMinPause() {
+    return duration("checkpoint.min-pause");
+  }
+
+  public int checkpointMaxConcurrent() {
+    return positiveInt("checkpoint.max-concurrent");
+  }
+
+  public int checkpointTolerableFailures() {
+    return nonNegativeInt("checkpoint.tolerable-failures");
+  }
+
+  public int restartAttempts() {
+    return nonNegativeInt("restart.attempts");
+  }
+
+  public Duration restartDelay() {
+    return duration("restart.delay");
+  }
+
+  public Duration bufferTimeout() {
+    return duration("buffer-timeout");
+  }
+
+  // --- Parsing -----------------------------------------------------------------------------
+
+  private String text(String key) {
+    String v = values.get(key);
+    if (v == null || v.isEmpty()) {
+      throw invalid(key, "a non-empty value");
+    }
+    return v;
+  }
+
+  private Duration duration(String key) {
+    String text = text(key);
+    Duration d;
+    try {
+      d = TimeUtils.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, "a duration such as 30 s, 100 ms or 10 min");
+    }
+    if (d.isNegative()) {
+      throw invalid(key, "a duration that is not negative");
+    }
+    return d;
+  }
+
+  private Duration positive(String key) {
+    Duration d = duration(key);
+    if (d.isZero()) {
+      throw invalid(key, "a positive duration");
+    }
+    return d;
+  }
+
+  private int nonNegativeInt(String key) {
+    try {
+      int v = Integer.parseInt(text(key));
+      if (v < 0) {
+        throw invalid(key, "a whole number of 0 or more");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw invalid(key, "a whole number");
+    }
+  }
+
+  private int positiveInt(String key) {
+    int v = nonNegativeInt(key);
+    if (v == 0) {
+      throw invalid(key, "a whole number of 1 or more");
+    }
+    return v;
+  }
+
+  private int port(String key) {
+    int v = positiveInt(key);
+    if (v > 65535) {
+      throw invalid(key, "a port number from 1 to 65535");
+    }
+    return v;
+  }
+
+  private double nonNegativeDouble(String key) {
+    try {
+      double v = Double.parseDouble(text(key));
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw invalid(key, "a finite number of 0 or more");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw invalid(key, "a number");
+    }
+  }
+
+  private boolean bool(String key) {
+    return switch (text(key).toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, "true or false");
+    };
+  }
+
+  private IllegalArgumentException invalid(String key, String expected) {
+    String shown = isSecret(key) ? "(hidden)" : "'" + values.get(key) + "'";
+    return new IllegalArgumentException(
+        "telemetry option '" + key + "' must be " + expected + ", got " + shown);
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    values.forEach((k, v) -> shown.put(k, isSecret(k) && !v.isEmpty() ? "****" : v));
+    return "TelemetryJobOptions" + shown;
+  }
+
+  /** Keys whose values must never be printed. */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("password") || k.contains("token") || k.contains("secret")
+        || k.contains("jaas") || k.endsWith(".key");
+  }
+}

@@ -1,0 +1,45 @@
+package com.dcmms.telemetry.host;
+
+import com.dcmms.telemetry.devinfra.EmbeddedKafka;
+import com.dcmms.telemetry.devinfra.EmbeddedQuestDb;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Real Kafka and QuestDB servers for {@code @QuarkusTest}s, with the service pointed at them. */
+public class RealServersResource implements QuarkusTestResourceLifecycleManager {
+  static EmbeddedKafka kafka;
+  static EmbeddedQuestDb questDb;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      Path root = Files.createDirectories(Path.of("target"))
+          .resolve(Files.createTempDirectory(Path.of("target"), "service-test-").getFileName());
+      kafka = EmbeddedKafka.start(root.resolve("kafka"));
+      questDb = EmbeddedQuestDb.start(root.resolve("questdb"));
+      kafka.createTopics(2, "raw_telemetry", "validated_telemetry", "telemetry_dlq");
+      return Map.of(
+          "telemetry.kafka.bootstrap-servers", kafka.bootstrapServers(),
+          "telemetry.questdb.host", questDb.host(),
+          "telemetry.questdb.http-port", Integer.toString(questDb.httpPort()),
+          "telemetry.checkpoint.dir", root.resolve("checkpoints").toUri().toString(),
+          "telemetry.service.work-dir", root.resolve("service").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (questDb != null) {
+      questDb.close();
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package com.dcmms.telemetry.host;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The service in-process against real Kafka and QuestDB: the job runs, checkpoints, reports
+ * itself healthy, counts traffic in Flink's metrics, and guards its control operations.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TelemetryServiceTest {
+  private static final int VALID = 50;
+
+  @Test
+  @Order(1)
+  void becomesReadyOnceTheJobRunsAndCheckpoints() {
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+    given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    JsonPath pipeline = given().get("/api/pipeline").then().statusCode(200).extract().jsonPath();
+    assertThat(pipeline.getString("state")).isEqualTo("RUNNING");
+    assertThat(pipeline.getInt("parallelism")).isEqualTo(2);
+    assertThat(pipeline.getString("jobId")).hasSize(32);
+  }
+
+  @Test
+  @Order(2)
+  void reportsCompletedCheckpoints() {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonPath cp = given().get("/api/checkpoints").then().statusCode(200).extract().jsonPath();
+      assertThat(cp.getLong("completed")).isGreaterThanOrEqualTo(1);
+      assertThat(cp.getLong("latest.id")).isPositive();
+      assertThat(cp.getLong("latest.completedAt")).isPositive();
+      assertThat(cp.getLong("latest.durationMs")).isNotNegative();
+      assertThat(cp.getLong("latest.stateSizeBytes")).isPositive();
+    });
+  }
+
+  @Test
+  @Order(3)
+  void exportsFlinkAndPipelineMetricsAfterTraffic() throws Exception {
+    long now = System.currentTimeMillis();
+    Properties p = new Properties();
+    p.put("bootstrap.servers", RealServersResource.kafka.bootstrapServers());
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (int i = 0; i < VALID; i++) {
+        producer.send(new ProducerRecord<>("raw_telemetry", "s-1:a-1:t-" + i, "{\"event_id\":\""
+            + UUID.randomUUID() + "\",\"timestamp\":" + now + ",\"site_id\":\"s-1\",\"asset_id\":"
+            + "\"a-1\",\"sensor_id\":\"t-" + i + "\",\"sensor_type\":\"TEMPERATURE\",\"value\":21.5,"
+            + "\"unit\":\"C\"}"));
+      }
+      producer.send(new ProducerRecord<>("raw_telemetry", "bad", "{not json"));
+      producer.flush();
+    }
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+      assertThat(sum(metrics, "flink_taskmanager_job_task_operator_telemetryAccepted")).isEqualTo(VALID);
+      assertThat(sum(metrics, "flink_taskmanager_job_task_operator_telemetryEmitted")).isEqualTo(VALID);
+      assertThat(sum(metrics, "flink_taskmanager_job_task_operator_reason_telemetryRejected{")).isEqualTo(1);
+      assertThat(metrics).contains("reason=\"INVALID_JSON\"");
+      assertThat(sum(metrics, "flink_taskmanager_job_task_operator_questdbRowsWritten")).isEqualTo(VALID);
+      assertThat(metrics).contains("flink_jobmanager_job_lastCheckpointDuration");
+      assertThat(metrics).contains("flink_taskmanager_job_task_operator_numRecordsInPerSecond");
+      assertThat(metrics).doesNotContain("tm_id=").doesNotContain("task_attempt_id=");
+    });
+    // The WAL table applies committed rows asynchronously.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        RealServersResource.questDb.count("SELECT count() FROM sensor_readings")).isEqualTo(VALID));
+  }
+
+  @Test
+  @Order(4)
+  void controlOperationsNeedTheOperatorRole() {
+    given().post("/api/pipeline/savepoint").then().statusCode(401);
+    given().auth().preemptive().basic("operator", "wrong").post("/api/pipeline/savepoint")
+        .then().statusCode(401);
+    given().auth().preemptive().basic("viewer", "test-viewer-secret").post("/api/pipeline/savepoint")
+        .then().statusCode(403);
+    String path = given().auth().preemptive().basic("operator", "test-operator-secret")
+        .post("/api/pipeline/savepoint").then().statusCode(200).extract().jsonPath()
+        .getString("savepoint");
+    assertThat(path).contains("savepoint-");
+    assertThat(given().get("/api/pipeline").then().extract().jsonPath().getString("state"))
+        .isEqualTo("RUNNING");
+    assertThat(given().get("/api/pipeline").then().extract().asString())
+        .doesNotContain("test-operator-secret");
+  }
+
+  /** Sums the values of every series whose line starts with the given name. */
+  static double sum(String metrics, String name) {
+    return metrics.lines()
+        .filter(l -> l.startsWith(name) && (name.endsWith("{") || l.startsWith(name + "{") || l.startsWith(name + " ")))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+}

@@ -1,0 +1,165 @@
+package com.dcmms.telemetry.job.it;
+
+import com.dcmms.telemetry.devinfra.EmbeddedKafka;
+import com.dcmms.telemetry.devinfra.EmbeddedQuestDb;
+import com.dcmms.telemetry.devinfra.RealServers;
+import com.dcmms.telemetry.job.TelemetryJobOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One pipeline under test on the shared real servers: its own topics, consumer group, table and
+ * transactional ids, so tests never see each other's data.
+ */
+public final class PipelineFixture {
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  public final String name;
+  public final String rawTopic;
+  public final String validatedTopic;
+  public final String deadLetterTopic;
+  public final String table;
+  private final EmbeddedKafka kafka = RealServers.kafka();
+  private final EmbeddedQuestDb questDb = RealServers.questDb();
+
+  public PipelineFixture(String name) {
+    this.name = name + "_" + UUID.randomUUID().toString().substring(0, 8);
+    this.rawTopic = "raw_" + this.name;
+    this.validatedTopic = "validated_" + this.name;
+    this.deadLetterTopic = "dlq_" + this.name;
+    this.table = "readings_" + this.name;
+    kafka.createTopics(4, rawTopic, validatedTopic, deadLetterTopic);
+  }
+
+  /** Options for this fixture: real servers, parallelism 2, one-second checkpoints. */
+  public TelemetryJobOptions options(Path checkpointDir) {
+    Map<String, String> o = new HashMap<>();
+    o.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+    o.put("kafka.raw-topic", rawTopic);
+    o.put("kafka.validated-topic", validatedTopic);
+    o.put("kafka.dead-letter-topic", deadLetterTopic);
+    o.put("kafka.group-id", "group-" + name);
+    o.put("kafka.transactional-id-prefix", "tx-" + name);
+    o.put("kafka.transaction-timeout", "2 min");
+    o.put("questdb.host", questDb.host());
+    o.put("questdb.http-port", Integer.toString(questDb.httpPort()));
+    o.put("questdb.table", table);
+    o.put("questdb.retry-timeout", "30 s");
+    o.put("parallelism", "2");
+    o.put("checkpoint.interval", "1 s");
+    o.put("checkpoint.min-pause", "200 ms");
+    o.put("checkpoint.dir", checkpointDir.toUri().toString());
+    o.put("restart.delay", "200 ms");
+    o.put("watermark.idleness", "2 s");
+    return TelemetryJobOptions.fromMap(o);
+  }
+
+  public EmbeddedQuestDb questDb() {
+    return questDb;
+  }
+
+  /** Produces the records in order (idempotent producer, acks=all) and waits for every ack. */
+  public void produce(List<ProducerRecord<byte[], byte[]>> records) {
+    Properties p = kafka.clientProperties();
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r);
+      }
+      producer.flush();
+    }
+  }
+
+  /** A raw record keyed by sensor, as the MQTT bridge sends them. */
+  public ProducerRecord<byte[], byte[]> raw(String key, byte[] value) {
+    return new ProducerRecord<>(rawTopic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  public ProducerRecord<byte[], byte[]> raw(String key, String value) {
+    return raw(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public ProducerRecord<byte[], byte[]> raw(ObjectNode event) {
+    String key = event.path("site_id").asText() + ':' + event.path("asset_id").asText() + ':'
+        + event.path("sensor_id").asText();
+    return raw(key, event.toString());
+  }
+
+  /** Every committed record of a topic, read with read_committed up to its end. */
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+    Properties p = kafka.clientProperties();
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read " + topic + " to its end " + end);
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** The JSON values of every committed record of a topic. */
+  public List<JsonNode> readCommittedJson(String topic) {
+    return readCommitted(topic).stream().map(r -> parse(r.value())).toList();
+  }
+
+  public static JsonNode parse(byte[] json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A valid event of the contract; tests change fields from here. */
+  public static ObjectNode event(String eventId, long timestamp, String site, String asset,
+      String sensor, String type, double value, String unit) {
+    ObjectNode e = JSON.createObjectNode();
+    e.put("event_id", eventId);
+    e.put("timestamp", timestamp);
+    e.put("site_id", site);
+    e.put("asset_id", asset);
+    e.put("sensor_id", sensor);
+    e.put("sensor_type", type);
+    e.put("value", value);
+    e.put("unit", unit);
+    return e;
+  }
+}

@@ -1,0 +1,207 @@
+package com.dcmms.telemetry.job.it;
+
+import static com.dcmms.telemetry.job.it.PipelineFixture.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.dcmms.telemetry.devinfra.RealServers;
+import com.dcmms.telemetry.job.TelemetryJob;
+import com.dcmms.telemetry.job.TelemetryJobOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole graph on a MiniCluster (two TaskManagers, parallelism 2) against the real Kafka
+ * broker and QuestDB server: a fixed corpus gives exactly the expected rows, validated records
+ * and dead letters.
+ */
+@ExtendWith(RealServers.class)
+class TelemetryJobIT {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setNumberTaskManagers(2)
+          .setNumberSlotsPerTaskManager(2)
+          .build());
+
+  @TempDir
+  Path checkpoints;
+
+  private final PipelineFixture fx = new PipelineFixture("corpus");
+  private final long base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+
+  @Test
+  void storesDistinctReadingsRepublishesThemAndDeadLettersTheRest() throws Exception {
+    List<ProducerRecord<byte[], byte[]>> corpus = new ArrayList<>();
+    // site-1 temperature: exact repeats (by id and by timestamp), a deadband repeat, a jump,
+    // an out-of-range value.
+    ObjectNode t1 = event("t1", base, "site-1", "asset-1", "temp-1", "TEMPERATURE", 20.0, "C");
+    t1.putObject("metadata").put("firmware", "1.2").put("room", "B-12");
+    corpus.add(fx.raw(t1));
+    corpus.add(fx.raw(t1.deepCopy()));
+    corpus.add(fx.raw(event("t2", base + 1_000, "site-1", "asset-1", "temp-1", "TEMPERATURE", 20.1, "C")));
+    corpus.add(fx.raw(event("t3", base + 2_000, "site-1", "asset-1", "temp-1", "TEMPERATURE", 25.0, "C")));
+    corpus.add(fx.raw(event("t4", base + 2_000, "site-1", "asset-1", "temp-1", "TEMPERATURE", 30.0, "C")));
+    corpus.add(fx.raw(event("t5", base + 3_000, "site-1", "asset-1", "temp-1", "TEMPERATURE", 200.0, "C")));
+    // site-1 voltage: a steady value still reports once per window.
+    corpus.add(fx.raw(event("v1", base, "site-1", "asset-1", "volt-1", "VOLTAGE", 230.0, "V")));
+    corpus.add(fx.raw(event("v2", base + 30_000, "site-1", "asset-1", "volt-1", "VOLTAGE", 230.0, "V")));
+    corpus.add(fx.raw(event("v3", base + 60_000, "site-1", "asset-1", "volt-1", "VOLTAGE", 230.0, "V")));
+    // site-2 pressure: device quality flag, source, schema version and an ISO timestamp kept.
+    ObjectNode p1 = event("p1", 0, "site-2", "asset-7", "press-1", "PRESSURE", 500.0, "kPa");
+    p1.put("timestamp", Instant.ofEpochMilli(base + 5_000).toString());
+    p1.put("quality_flag", "BAD").put("source", "MODBUS").put("schema_version", "1.1.0");
+    corpus.add(fx.raw(p1));
+    // An unknown sensor type passes.
+    corpus.add(fx.raw(event("g1", base, "site-2", "asset-7", "gas-1", "GAS_PPM", 12.0, "ppm")));
+    // A last value of 0 uses the absolute tolerance.
+    corpus.add(fx.raw(event("f1", base, "site-2", "asset-8", "flow-1", "FLOW_RATE", 0.0, "l/s")));
+    corpus.add(fx.raw(event("f2", base + 1_000, "site-2", "asset-8", "flow-1", "FLOW_RATE", 0.0005, "l/s")));
+    corpus.add(fx.raw(event("f3", base + 2_000, "site-2", "asset-8", "flow-1", "FLOW_RATE", 0.5, "l/s")));
+    // Rejected records.
+    Map<String, String> rejected = new TreeMap<>();
+    corpus.add(fx.raw("bad", "{\"event_id\": \"x1\", \"timestamp\": "));
+    rejected.put("{\"event_id\": \"x1\", \"timestamp\": ", "INVALID_JSON");
+    corpus.add(fx.raw("bad", new byte[] {(byte) 0xff, (byte) 0xfe, 0x7b}));
+    corpus.add(fx.raw("bad", "[1, 2, 3]"));
+    rejected.put("[1, 2, 3]", "NOT_AN_OBJECT");
+    corpus.add(fx.raw("bad", new byte[0]));
+    ObjectNode noSite = event("x2", base, "site-1", "asset-1", "temp-9", "TEMPERATURE", 20.0, "C");
+    noSite.remove("site_id");
+    corpus.add(fx.raw("bad", noSite.toString()));
+    rejected.put(noSite.toString(), "MISSING_FIELD");
+    ObjectNode stringValue = event("x3", base, "site-1", "asset-1", "temp-9", "TEMPERATURE", 0, "C");
+    stringValue.put("value", "12.5");
+    corpus.add(fx.raw("bad", stringValue.toString()));
+    rejected.put(stringValue.toString(), "WRONG_TYPE");
+    ObjectNode old = event("x4", base - Duration.ofDays(2).toMillis(), "site-1", "asset-1", "temp-9", "TEMPERATURE", 20, "C");
+    corpus.add(fx.raw("bad", old.toString()));
+    rejected.put(old.toString(), "TIMESTAMP_TOO_OLD");
+    ObjectNode future = event("x5", System.currentTimeMillis() + Duration.ofHours(3).toMillis(), "site-1", "asset-1", "temp-9", "TEMPERATURE", 20, "C");
+    corpus.add(fx.raw("bad", future.toString()));
+    rejected.put(future.toString(), "TIMESTAMP_IN_FUTURE");
+    String nan = event("x6", base, "site-1", "asset-1", "temp-9", "TEMPERATURE", 1, "C").toString()
+        .replace("\"value\":1.0", "\"value\":NaN");
+    corpus.add(fx.raw("bad", nan));
+    rejected.put(nan, "NON_FINITE_VALUE");
+    fx.produce(corpus);
+
+    JobClient job = start(fx.options(checkpoints));
+    try {
+      List<String> expectedIds = List.of("f1", "f3", "g1", "p1", "t1", "t3", "t5", "v1", "v3");
+      awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), expectedIds.size());
+      awaitExactly(() -> (long) fx.readCommitted(fx.validatedTopic).size(), expectedIds.size());
+      awaitExactly(() -> (long) fx.readCommitted(fx.deadLetterTopic).size(), rejected.size() + 2);
+
+      assertStoredRows(expectedIds);
+      assertValidatedRecords(expectedIds);
+      assertDeadLetters(rejected);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private void assertStoredRows(List<String> expectedIds) {
+    List<List<Object>> rows = fx.questDb().rows("SELECT event_id, site_id, asset_id, sensor_id, "
+        + "sensor_type, value, unit, quality_flag, source, metadata, timestamp FROM " + fx.table
+        + " ORDER BY event_id");
+    assertThat(rows).extracting(r -> r.get(0)).containsExactlyElementsOf(expectedIds);
+    Map<String, List<Object>> byId = rows.stream()
+        .collect(Collectors.toMap(r -> (String) r.get(0), Function.identity()));
+    assertThat(byId.get("t1")).containsExactly("t1", "site-1", "asset-1", "temp-1", "TEMPERATURE",
+        20.0, "C", "GOOD", "MQTT", "{\"firmware\":\"1.2\",\"room\":\"B-12\"}",
+        isoMicros(base));
+    assertThat(byId.get("t5").subList(5, 8)).containsExactly(200.0, "C", "OUT_OF_RANGE");
+    assertThat(byId.get("p1")).containsExactly("p1", "site-2", "asset-7", "press-1", "PRESSURE",
+        500.0, "kPa", "BAD", "MODBUS", null, isoMicros(base + 5_000));
+    assertThat(byId.get("v3").get(10)).isEqualTo(isoMicros(base + 60_000));
+    assertThat(byId.get("f3").get(5)).isEqualTo(0.5);
+    assertThat(byId.get("g1").get(4)).isEqualTo("GAS_PPM");
+  }
+
+  private void assertValidatedRecords(List<String> expectedIds) {
+    var records = fx.readCommitted(fx.validatedTopic);
+    Map<String, JsonNode> byId = new TreeMap<>();
+    for (var r : records) {
+      JsonNode json = PipelineFixture.parse(r.value());
+      assertThat(byId.put(json.get("event_id").asText(), json)).as("duplicate").isNull();
+      assertThat(new String(r.key())).isEqualTo(json.get("site_id").asText() + ':'
+          + json.get("asset_id").asText() + ':' + json.get("sensor_id").asText());
+    }
+    assertThat(byId.keySet()).containsExactlyElementsOf(expectedIds);
+    JsonNode t1 = byId.get("t1");
+    assertThat(t1.get("timestamp").asLong()).isEqualTo(base);
+    assertThat(t1.get("value").asDouble()).isEqualTo(20.0);
+    assertThat(t1.get("quality_flag").asText()).isEqualTo("GOOD");
+    assertThat(t1.get("metadata").get("firmware").asText()).isEqualTo("1.2");
+    assertThat(t1.get("source").asText()).isEqualTo("MQTT");
+    assertThat(t1.get("schema_version").asText()).isEqualTo("1.0.0");
+    assertThat(t1.get("processed_at").asLong()).isGreaterThan(base);
+    assertThat(byId.get("t5").get("quality_flag").asText()).isEqualTo("OUT_OF_RANGE");
+    assertThat(byId.get("p1").get("quality_flag").asText()).isEqualTo("BAD");
+    assertThat(byId.get("p1").get("timestamp").asLong()).isEqualTo(base + 5_000);
+  }
+
+  private void assertDeadLetters(Map<String, String> rejectedText) {
+    List<JsonNode> letters = fx.readCommittedJson(fx.deadLetterTopic);
+    Map<String, String> byPayload = new TreeMap<>();
+    List<String> others = new ArrayList<>();
+    for (JsonNode d : letters) {
+      assertThat(d.get("source_topic").asText()).isEqualTo(fx.rawTopic);
+      assertThat(d.get("source_partition").asInt()).isBetween(0, 3);
+      assertThat(d.get("source_offset").asLong()).isNotNegative();
+      assertThat(d.get("kafka_timestamp").asLong()).isPositive();
+      assertThat(d.get("rejected_at").asLong()).isPositive();
+      assertThat(d.get("error_message").asText()).isNotBlank();
+      if (d.has("payload_base64")) {
+        others.add(d.get("error_code").asText() + ":" + d.get("payload_base64").asText());
+      } else if (d.get("payload").asText().isEmpty()) {
+        others.add(d.get("error_code").asText() + ":");
+      } else {
+        byPayload.put(d.get("payload").asText(), d.get("error_code").asText());
+      }
+    }
+    assertThat(byPayload).isEqualTo(rejectedText);
+    assertThat(others).containsExactlyInAnyOrder("INVALID_UTF8://57", "EMPTY_RECORD:");
+  }
+
+  private JobClient start(TelemetryJobOptions options) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(TelemetryJob.flinkConfiguration(options));
+    TelemetryJob.build(env, options);
+    return env.executeAsync(TelemetryJob.JOB_NAME);
+  }
+
+  /** Waits for the count, then checks that it stays there (nothing extra arrives later). */
+  static void awaitExactly(java.util.concurrent.Callable<Long> count, long expected) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions().until(count, c -> c >= expected);
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(500)).until(count, c -> c == expected);
+  }
+
+  private static String isoMicros(long epochMillis) {
+    // QuestDB's /exec shows timestamps with microseconds.
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(Instant.ofEpochMilli(epochMillis));
+  }
+}
