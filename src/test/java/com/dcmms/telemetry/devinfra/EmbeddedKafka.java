@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,11 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -71,12 +75,30 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats {@code dataDir} if needed and starts a broker on free loopback ports. */
     public static EmbeddedKafka start(Path dataDir) {
+        return startWithRetries(dataDir, 0);
+    }
+
+    /**
+     * Starts a broker on the fixed {@code brokerPort} (e.g. 9092 for dev mode) and a free controller port,
+     * formatting {@code dataDir} only if it holds no Kafka storage yet, so a restart keeps its topics.
+     */
+    public static EmbeddedKafka startOnPort(Path dataDir, int brokerPort) {
+        if (brokerPort <= 0 || brokerPort > 65535) {
+            throw new IllegalArgumentException("Kafka port must be 1..65535 but was " + brokerPort);
+        }
+        return startWithRetries(dataDir, brokerPort);
+    }
+
+    /** {@code fixedBrokerPort} 0 means a free one; the controller port is always free, which KRaft allows
+     * because a static quorum reads its voters from the configuration, not from the formatted storage. */
+    private static EmbeddedKafka startWithRetries(Path dataDir, int fixedBrokerPort) {
         Path dir = dataDir.toAbsolutePath();
         RuntimeException lastFailure = null;
         // A probed port can be taken by someone else before Kafka binds it; a fresh pair fixes that.
         for (int attempt = 1; attempt <= 3; attempt++) {
             int[] ports = FreePorts.loopback(2);
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, ports[0], ports[1]);
+            int brokerPort = fixedBrokerPort == 0 ? ports[0] : fixedBrokerPort;
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, ports[1]);
             try {
                 kafka.formatIfNeeded();
                 kafka.restart();
@@ -85,7 +107,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 lastFailure = e;
                 kafka.close();
                 LOG.warn("Embedded Kafka failed to start on ports {}/{} (attempt {}): {}",
-                        ports[0], ports[1], attempt, e.toString());
+                        brokerPort, ports[1], attempt, e.toString());
+                if (fixedBrokerPort != 0 && !isFree(fixedBrokerPort)) {
+                    // Another attempt cannot help: the port we were told to use is taken.
+                    throw new IllegalStateException("Kafka port " + HOST + ":" + fixedBrokerPort
+                            + " is already in use by another process", e);
+                }
             }
         }
         throw new IllegalStateException("Embedded Kafka did not start in " + dir, lastFailure);
@@ -129,25 +156,46 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Creates the topics (replication factor 1) and returns once every partition answers ListOffsets:
-     * records produced before that can be lost on Kafka 4.2.0 (KAFKA-15591).
+     * records produced before that can be lost on Kafka 4.2.0 (KAFKA-15591). Throws if one exists.
      */
     public void createTopics(int partitions, String... names) {
-        List<NewTopic> topics = Arrays.stream(names)
-                .map(name -> new NewTopic(name, partitions, (short) 1))
-                .toList();
+        createAndAwait(partitions, false, names);
+    }
+
+    /** Like {@link #createTopics} but keeps topics that already exist (say, after a restart), whatever their partition count. */
+    public void createTopicsIfMissing(int partitions, String... names) {
+        createAndAwait(partitions, true, names);
+    }
+
+    private void createAndAwait(int partitions, boolean keepExisting, String... names) {
+        Map<String, Integer> partitionCounts = new HashMap<>();
         try {
+            if (keepExisting) {
+                admin().describeTopics(existing(names)).allTopicNames().get(TOPIC_READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        .forEach((name, description) -> partitionCounts.put(name, description.partitions().size()));
+            }
+            List<NewTopic> topics = Arrays.stream(names)
+                    .filter(name -> !partitionCounts.containsKey(name))
+                    .map(name -> new NewTopic(name, partitions, (short) 1))
+                    .toList();
             admin().createTopics(topics, new CreateTopicsOptions().timeoutMs(30_000)).all()
                     .get(TOPIC_READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            topics.forEach(topic -> partitionCounts.put(topic.name(), partitions));
         } catch (ExecutionException | TimeoutException e) {
             // Topics outlive a test class (one broker per run), so a clash usually means a reused name.
             throw new IllegalStateException("Could not create topics " + Arrays.toString(names)
                     + " with " + partitions + " partitions on " + bootstrapServers()
-                    + " (topic names must be unique per test run)", e);
+                    + (keepExisting ? "" : " (topic names must be unique per test run)"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + Arrays.toString(names), e);
         }
-        awaitPartitionsReadable(partitions, names);
+        awaitPartitionsReadable(partitionCounts);
+    }
+
+    private List<String> existing(String... names) throws ExecutionException, TimeoutException, InterruptedException {
+        Set<String> all = admin().listTopics().names().get(TOPIC_READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return Arrays.stream(names).filter(all::contains).toList();
     }
 
     /** Stops the broker, keeping its data; {@link #restart()} brings it back on the same port. */
@@ -263,16 +311,25 @@ public final class EmbeddedKafka implements AutoCloseable {
                 !admin().describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty());
     }
 
-    private void awaitPartitionsReadable(int partitions, String... names) {
-        Map<TopicPartition, OffsetSpec> request = Arrays.stream(names)
-                .flatMap(name -> java.util.stream.IntStream.range(0, partitions)
-                        .mapToObj(p -> new TopicPartition(name, p)))
+    private void awaitPartitionsReadable(Map<String, Integer> partitionCounts) {
+        Map<TopicPartition, OffsetSpec> request = partitionCounts.entrySet().stream()
+                .flatMap(topic -> IntStream.range(0, topic.getValue())
+                        .mapToObj(p -> new TopicPartition(topic.getKey(), p)))
                 .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        poll(TOPIC_READY_TIMEOUT, "partitions of " + Arrays.toString(names) + " to answer ListOffsets", () -> {
+        poll(TOPIC_READY_TIMEOUT, "partitions of " + partitionCounts.keySet() + " to answer ListOffsets", () -> {
             admin().listOffsets(request, new ListOffsetsOptions().timeoutMs(5_000)).all()
                     .get(10, TimeUnit.SECONDS);
             return true;
         });
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(HOST, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Retries {@code condition} until it holds; the admin client already retries internally, so the pause is short. */

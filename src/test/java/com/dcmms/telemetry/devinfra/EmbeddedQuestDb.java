@@ -45,13 +45,26 @@ public final class EmbeddedQuestDb implements AutoCloseable {
     private ServerMain server;
     private HttpClient http;
 
-    private EmbeddedQuestDb(Path root) {
+    private EmbeddedQuestDb(Path root, int httpPort, int pgPort) {
         this.root = root;
+        this.httpPort = httpPort;
+        this.pgPort = pgPort;
     }
 
     /** Starts a server with its data under {@code root}, on ports chosen by the OS. */
     public static EmbeddedQuestDb start(Path root) {
-        EmbeddedQuestDb questDb = new EmbeddedQuestDb(root.toAbsolutePath());
+        return start(root, 0, 0);
+    }
+
+    /**
+     * Starts a server on fixed ports (dev mode: HTTP 9000 with the web console, PG wire 8812; 0 lets the OS pick)
+     * with its data under {@code root}; an existing root, tables included, is opened as it is.
+     */
+    public static EmbeddedQuestDb start(Path root, int httpPort, int pgPort) {
+        if (httpPort < 0 || httpPort > 65535 || pgPort < 0 || pgPort > 65535) {
+            throw new IllegalArgumentException("QuestDB ports must be 0..65535 but were http " + httpPort + ", pg " + pgPort);
+        }
+        EmbeddedQuestDb questDb = new EmbeddedQuestDb(root.toAbsolutePath(), httpPort, pgPort);
         questDb.start();
         return questDb;
     }
@@ -67,7 +80,7 @@ public final class EmbeddedQuestDb implements AutoCloseable {
         try {
             starting = ServerMain.create(root.toString(), serverEnv());
             starting.start();
-            // Port 0 on the first start lets the OS pick; restarts reuse them so clients keep working.
+            // Port 0 on the first start lets the OS pick; restarts reuse the bound ports so clients keep working.
             httpPort = starting.getHttpServerPort();
             pgPort = starting.getPgWireServerPort();
         } catch (RuntimeException | Error e) {
@@ -75,7 +88,8 @@ public final class EmbeddedQuestDb implements AutoCloseable {
                 starting.close();
             }
             throw new IllegalStateException("QuestDB failed to start with root " + root
-                    + (httpPort == 0 ? "" : " on HTTP port " + httpPort + ", PG port " + pgPort), e);
+                    + (httpPort == 0 && pgPort == 0 ? "" : " on HTTP port " + httpPort + ", PG port " + pgPort
+                    + " (is one of them already in use?)"), e);
         }
         server = starting;
         // A fresh client: pooled connections to the previous server instance are dead.

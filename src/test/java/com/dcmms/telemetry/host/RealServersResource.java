@@ -13,6 +13,7 @@ import java.util.Map;
 public class RealServersResource implements QuarkusTestResourceLifecycleManager {
   static EmbeddedKafka kafka;
   static EmbeddedQuestDb questDb;
+  static int webUiPort;
 
   @Override
   public Map<String, String> start() {
@@ -22,7 +23,12 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
       kafka = EmbeddedKafka.start(root.resolve("kafka"));
       questDb = EmbeddedQuestDb.start(root.resolve("questdb"));
       kafka.createTopics(2, "raw_telemetry", "validated_telemetry", "telemetry_dlq");
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+        webUiPort = probe.getLocalPort();
+      }
       return Map.of(
+          "telemetry.service.web-ui.enabled", "true",
+          "telemetry.service.web-ui.port", Integer.toString(webUiPort),
           "telemetry.kafka.bootstrap-servers", kafka.bootstrapServers(),
           "telemetry.questdb.host", questDb.host(),
           "telemetry.questdb.http-port", Integer.toString(questDb.httpPort()),

@@ -106,6 +106,24 @@ class TelemetryServiceTest {
         .doesNotContain("test-operator-secret");
   }
 
+  @Test
+  @Order(5)
+  void servesFlinksWebUiOnLoopbackWithoutJobSubmission() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + RealServersResource.webUiPort;
+    var index = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.body()).containsIgnoringCase("<html");
+    var overview = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/config")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(overview.body()).contains("\"web-submit\":false").contains("\"web-cancel\":false");
+    var upload = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/jars/upload"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(upload.statusCode()).isIn(404, 405);
+  }
+
   /** Sums the values of every series whose line starts with the given name. */
   static double sum(String metrics, String name) {
     return metrics.lines()

@@ -1,0 +1,112 @@
+package com.dcmms.telemetry.job.it;
+
+import static com.dcmms.telemetry.job.it.PipelineFixture.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.dcmms.telemetry.devinfra.RealServers;
+import com.dcmms.telemetry.job.TelemetryJob;
+import com.dcmms.telemetry.job.TelemetryJobOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * QuestDB goes down mid-stream: the sink keeps its batch and retries with backoff (the pipeline
+ * backpressures), and once QuestDB is back every reading is stored exactly once.
+ */
+@ExtendWith(RealServers.class)
+class QuestDbOutageIT {
+  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+          .setNumberTaskManagers(1)
+          .setNumberSlotsPerTaskManager(2)
+          .build());
+
+  @TempDir
+  Path checkpoints;
+
+  private final PipelineFixture fx = new PipelineFixture("outage");
+  private final long base = Instant.now().minus(15, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+
+  @Test
+  void retriesWhileQuestDbIsDownAndLosesNothing() throws Exception {
+    TelemetryJobOptions options = fx.options(checkpoints).with("questdb.retry-timeout", "2 min");
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(TelemetryJob.flinkConfiguration(options));
+    TelemetryJob.build(env, options);
+    fx.produce(readings(0, 10));
+    JobClient job = env.executeAsync(TelemetryJob.JOB_NAME);
+    JobID id = job.getJobID();
+    try {
+      TelemetryJobIT.awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), 100);
+      fx.questDb().stop();
+      try {
+        fx.produce(readings(10, 20));
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> sum(id, "questdbRetries") > 0 && sum(id, "questdbUnavailable") > 0);
+      } finally {
+        fx.questDb().start();
+      }
+      TelemetryJobIT.awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), 200);
+      assertThat(fx.questDb().count("SELECT count_distinct(event_id) FROM " + fx.table)).isEqualTo(200);
+      TelemetryJobIT.awaitExactly(() -> (long) fx.readCommitted(fx.validatedTopic).size(), 200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> sum(id, "questdbUnavailable") == 0);
+      assertThat(sum(id, "questdbRowsWritten")).isGreaterThanOrEqualTo(200);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> readings(int from, int to) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      for (int s = 0; s < 10; s++) {
+        records.add(fx.raw(event("s" + s + "-r" + i, base + i * 1_000L, "site-9", "asset-1",
+            "sensor-" + s, "CURRENT", 10 + s + (i % 2) * 5, "A")));
+      }
+    }
+    return records;
+  }
+
+  /** The sum of a metric over all subtasks of the job. */
+  private static double sum(JobID job, String name) {
+    Map<String, Metric> metrics = new HashMap<>(METRICS.getMetricsByIdentifiers(job));
+    double total = 0;
+    for (Map.Entry<String, Metric> e : metrics.entrySet()) {
+      if (!e.getKey().endsWith("." + name)) {
+        continue;
+      }
+      if (e.getValue() instanceof Counter c) {
+        total += c.getCount();
+      } else if (e.getValue() instanceof Gauge<?> g && g.getValue() instanceof Number n) {
+        total += n.doubleValue();
+      }
+    }
+    return total;
+  }
+}
