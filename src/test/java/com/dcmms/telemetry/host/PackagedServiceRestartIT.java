@@ -55,7 +55,7 @@ class PackagedServiceRestartIT {
     // and new readings.
     List<ProducerRecord<byte[], byte[]>> after = new ArrayList<>();
     after.add(fx.raw(event("near-dup", base + 9_500, "site-1", "asset-1", "sensor-0", "POWER",
-        value(0, 9) * 1.001, "kW")));
+        PipelineFixture.readingValue(0, 9) * 1.001, "u")));
     after.addAll(readings(10, 20));
     fx.produce(after);
 
@@ -87,19 +87,7 @@ class PackagedServiceRestartIT {
   }
 
   private List<ProducerRecord<byte[], byte[]>> readings(int from, int to) {
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      for (int s = 0; s < SENSORS; s++) {
-        records.add(fx.raw(event("s" + s + "-r" + i, base + i * 1_000L, "site-1", "asset-1",
-            "sensor-" + s, "POWER", value(s, i), "kW")));
-      }
-    }
-    return records;
-  }
-
-  /** Values alternate by 10 %, so every reading passes the deadband. */
-  private static double value(int sensor, int i) {
-    return 100 + sensor + (i % 2) * 10;
+    return fx.readings(from, to, SENSORS, base, "site-1", "POWER");
   }
 
   private void awaitRows(long expected) {

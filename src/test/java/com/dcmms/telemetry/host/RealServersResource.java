@@ -23,10 +23,14 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
       kafka = EmbeddedKafka.start(root.resolve("kafka"));
       questDb = EmbeddedQuestDb.start(root.resolve("questdb"));
       kafka.createTopics(2, "raw_telemetry", "validated_telemetry", "telemetry_dlq");
+      // Left by an "earlier run": the service must clean its Flink temporary directory at start.
+      Path staleTmp = Files.createDirectories(root.resolve("service").resolve("flink-tmp"));
+      Files.writeString(staleTmp.resolve("stale-from-earlier-run"), "x");
       try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
         webUiPort = probe.getLocalPort();
       }
       return Map.of(
+          "telemetry.flink.taskmanager.memory.managed.size", "200m",
           "telemetry.service.web-ui.enabled", "true",
           "telemetry.service.web-ui.port", Integer.toString(webUiPort),
           "telemetry.kafka.bootstrap-servers", kafka.bootstrapServers(),

@@ -29,6 +29,31 @@ import org.junit.jupiter.api.TestMethodOrder;
 class TelemetryServiceTest {
   private static final int VALID = 50;
 
+  @jakarta.inject.Inject
+  com.dcmms.telemetry.host.flink.EmbeddedFlink flink;
+
+  @Test
+  @Order(0)
+  void startsTheMiniClusterSoThatItSeesTheApplicationAndCollidesWithNothing() throws Exception {
+    var config = flink.clusterConfiguration().toMap();
+    // The user-code class loader sees the job only through the application's code location.
+    assertThat(flink.jobClasspath()).containsExactly(
+        com.dcmms.telemetry.job.TelemetryJob.class.getProtectionDomain().getCodeSource().getLocation());
+    assertThat(config).containsEntry("classloader.resolve-order", "child-first");
+    // Flink's REST endpoint: loopback, and never Quarkus's port.
+    assertThat(config).containsEntry("rest.bind-address", "127.0.0.1");
+    assertThat(config.get("rest.port")).isNotEqualTo(
+        org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getValue("quarkus.http.test-port", String.class));
+    assertThat(config).containsEntry("web.submit.enable", "false").containsEntry("web.cancel.enable", "false");
+    // telemetry.flink.* passes through.
+    assertThat(config).containsEntry("taskmanager.memory.managed.size", "200m");
+    // The service's Flink temporary directory was cleaned at start.
+    java.nio.file.Path tmp = java.nio.file.Path.of(config.get("io.tmp.dirs"));
+    assertThat(tmp).exists();
+    assertThat(tmp.resolve("stale-from-earlier-run")).doesNotExist();
+  }
+
   @Test
   @Order(1)
   void becomesReadyOnceTheJobRunsAndCheckpoints() {

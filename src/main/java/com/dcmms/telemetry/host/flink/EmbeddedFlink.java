@@ -53,6 +53,8 @@ public class EmbeddedFlink {
   private volatile TelemetryJobOptions options;
   private volatile String restoredFrom;
   private volatile long submittedAt;
+  private volatile Configuration clusterConfiguration;
+  private volatile List<URL> jobClasspath = List.of();
 
   EmbeddedFlink(ServiceConfig service, Config config, MeterRegistry registry, DevServices devServices) {
     this.service = service;
@@ -65,6 +67,7 @@ public class EmbeddedFlink {
     devServices.ensureRunning();
     options = JobOptionsFromConfig.options(config);
     Configuration flinkConfig = clusterConfiguration(options);
+    clusterConfiguration = flinkConfig;
     MicrometerReporter.useRegistry(registry);
     cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
         .setConfiguration(flinkConfig)
@@ -134,7 +137,8 @@ public class EmbeddedFlink {
     JobGraph graph = env.getStreamGraph().getJobGraph();
     // The MiniCluster's user-code class loader sees the job only through this location.
     URL codeLocation = TelemetryJob.class.getProtectionDomain().getCodeSource().getLocation();
-    graph.setClasspaths(List.of(codeLocation));
+    jobClasspath = List.of(codeLocation);
+    graph.setClasspaths(jobClasspath);
     if (service.restore()) {
       Optional<Path> snapshot = SnapshotFinder.newest(options.checkpointDir(), savepointDir());
       if (snapshot.isPresent()) {
@@ -201,6 +205,16 @@ public class EmbeddedFlink {
     String path = future.get(service.shutdownSavepointTimeout().toMillis(), TimeUnit.MILLISECONDS);
     LOG.infof("Telemetry job %s: savepoint taken at %s%s", jobId, path, stop ? ", job stopped" : "");
     return path;
+  }
+
+  /** The Flink configuration the cluster was started with (a copy). */
+  public Configuration clusterConfiguration() {
+    return new Configuration(clusterConfiguration);
+  }
+
+  /** The class path given to the job graph: the location of the application's classes. */
+  public List<URL> jobClasspath() {
+    return jobClasspath;
   }
 
   public JobID jobId() {

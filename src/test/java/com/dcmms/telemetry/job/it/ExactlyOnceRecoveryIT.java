@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.devinfra.RealServers;
-import com.dcmms.telemetry.job.TelemetryJob;
-import com.dcmms.telemetry.job.TelemetryJobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +20,6 @@ import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,13 +56,8 @@ class ExactlyOnceRecoveryIT {
   @Test
   void keepsEveryReadingExactlyOnceThroughTaskManagerFailures(@InjectMiniCluster MiniCluster cluster)
       throws Exception {
-    TelemetryJobOptions options = fx.options(checkpoints);
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(TelemetryJob.flinkConfiguration(options));
-    TelemetryJob.build(env, options);
-
     fx.produce(batch(0));
-    JobClient job = env.executeAsync(TelemetryJob.JOB_NAME);
+    JobClient job = PipelineFixture.start(fx.options(checkpoints));
     JobID id = job.getJobID();
     try {
       long restoredBefore = -1;

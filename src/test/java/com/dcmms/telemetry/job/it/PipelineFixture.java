@@ -148,6 +148,37 @@ public final class PipelineFixture {
     }
   }
 
+  /** Starts the whole job with these options on the cluster of the calling test. */
+  public static org.apache.flink.core.execution.JobClient start(TelemetryJobOptions options)
+      throws Exception {
+    var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+        .getExecutionEnvironment(com.dcmms.telemetry.job.TelemetryJob.flinkConfiguration(options));
+    com.dcmms.telemetry.job.TelemetryJob.build(env, options);
+    return env.executeAsync(com.dcmms.telemetry.job.TelemetryJob.JOB_NAME);
+  }
+
+  /**
+   * Readings {@code from..to-1} (one second apart from {@code base}) of sensors
+   * {@code sensor-0..sensors-1} at one site; values alternate by 10 %, so each passes the deadband.
+   * Event ids are {@code s<sensor>-r<i>}.
+   */
+  public List<ProducerRecord<byte[], byte[]>> readings(int from, int to, int sensors, long base,
+      String site, String type) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      for (int s = 0; s < sensors; s++) {
+        records.add(raw(event("s" + s + "-r" + i, base + i * 1_000L, site, "asset-1",
+            "sensor-" + s, type, readingValue(s, i), "u")));
+      }
+    }
+    return records;
+  }
+
+  /** The value {@link #readings} gives reading {@code i} of sensor {@code s}. */
+  public static double readingValue(int sensor, int i) {
+    return 100 + sensor + (i % 2) * 10;
+  }
+
   /** A valid event of the contract; tests change fields from here. */
   public static ObjectNode event(String eventId, long timestamp, String site, String asset,
       String sensor, String type, double value, String unit) {

@@ -1,19 +1,15 @@
 package com.dcmms.telemetry.job.it;
 
-import static com.dcmms.telemetry.job.it.PipelineFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.devinfra.RealServers;
-import com.dcmms.telemetry.job.TelemetryJob;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -23,9 +19,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,17 +50,14 @@ class QuestDbOutageIT {
   @Test
   void retriesWhileQuestDbIsDownAndLosesNothing() throws Exception {
     TelemetryJobOptions options = fx.options(checkpoints).with("questdb.retry-timeout", "2 min");
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(TelemetryJob.flinkConfiguration(options));
-    TelemetryJob.build(env, options);
-    fx.produce(readings(0, 10));
-    JobClient job = env.executeAsync(TelemetryJob.JOB_NAME);
+    fx.produce(fx.readings(0, 10, 10, base, "site-9", "CURRENT"));
+    JobClient job = PipelineFixture.start(options);
     JobID id = job.getJobID();
     try {
       TelemetryJobIT.awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), 100);
       fx.questDb().stop();
       try {
-        fx.produce(readings(10, 20));
+        fx.produce(fx.readings(10, 20, 10, base, "site-9", "CURRENT"));
         await().atMost(Duration.ofSeconds(60))
             .until(() -> sum(id, "questdbRetries") > 0 && sum(id, "questdbUnavailable") > 0);
       } finally {
@@ -80,17 +71,6 @@ class QuestDbOutageIT {
     } finally {
       job.cancel().get();
     }
-  }
-
-  private List<ProducerRecord<byte[], byte[]>> readings(int from, int to) {
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      for (int s = 0; s < 10; s++) {
-        records.add(fx.raw(event("s" + s + "-r" + i, base + i * 1_000L, "site-9", "asset-1",
-            "sensor-" + s, "CURRENT", 10 + s + (i % 2) * 5, "A")));
-      }
-    }
-    return records;
   }
 
   /** The sum of a metric over all subtasks of the job. */

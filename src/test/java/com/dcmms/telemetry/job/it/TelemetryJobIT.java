@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.devinfra.RealServers;
-import com.dcmms.telemetry.job.TelemetryJob;
-import com.dcmms.telemetry.job.TelemetryJobOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -105,7 +102,7 @@ class TelemetryJobIT {
     rejected.put(nan, "NON_FINITE_VALUE");
     fx.produce(corpus);
 
-    JobClient job = start(fx.options(checkpoints));
+    JobClient job = PipelineFixture.start(fx.options(checkpoints));
     try {
       List<String> expectedIds = List.of("f1", "f3", "g1", "p1", "t1", "t3", "t5", "v1", "v3");
       awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), expectedIds.size());
@@ -182,13 +179,6 @@ class TelemetryJobIT {
     }
     assertThat(byPayload).isEqualTo(rejectedText);
     assertThat(others).containsExactlyInAnyOrder("INVALID_UTF8://57", "EMPTY_RECORD:");
-  }
-
-  private JobClient start(TelemetryJobOptions options) throws Exception {
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(TelemetryJob.flinkConfiguration(options));
-    TelemetryJob.build(env, options);
-    return env.executeAsync(TelemetryJob.JOB_NAME);
   }
 
   /** Waits for the count, then checks that it stays there (nothing extra arrives later). */
