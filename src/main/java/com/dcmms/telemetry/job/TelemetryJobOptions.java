@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * Every option of the telemetry job, immutable, with the design's defaults. Both runtimes build
@@ -56,9 +55,11 @@ public final class TelemetryJobOptions implements Serializable {
   public static final String RANGE_PREFIX = "validation.range.";
 
   private final Map<String, String> values;
+  private final OptionValues parsed;
 
   private TelemetryJobOptions(Map<String, String> values) {
     this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    this.parsed = new OptionValues(this.values);
   }
 
   /** The defaults of the design. */
@@ -195,48 +196,48 @@ public final class TelemetryJobOptions implements Serializable {
   // --- Kafka -------------------------------------------------------------------------------
 
   public String kafkaBootstrapServers() {
-    return text("kafka.bootstrap-servers");
+    return parsed.text("kafka.bootstrap-servers");
   }
 
   public String rawTopic() {
-    return text("kafka.raw-topic");
+    return parsed.text("kafka.raw-topic");
   }
 
   public String validatedTopic() {
-    return text("kafka.validated-topic");
+    return parsed.text("kafka.validated-topic");
   }
 
   public String deadLetterTopic() {
-    return text("kafka.dead-letter-topic");
+    return parsed.text("kafka.dead-letter-topic");
   }
 
   public String groupId() {
-    return text("kafka.group-id");
+    return parsed.text("kafka.group-id");
   }
 
   /** "earliest" or "latest": where a group without committed offsets starts. */
   public String offsetReset() {
-    String v = text("kafka.offset-reset").toLowerCase(Locale.ROOT);
+    String v = parsed.text("kafka.offset-reset").toLowerCase(Locale.ROOT);
     if (!v.equals("earliest") && !v.equals("latest")) {
-      throw invalid("kafka.offset-reset", "earliest or latest");
+      throw parsed.invalid("kafka.offset-reset", "earliest or latest");
     }
     return v;
   }
 
   public DeliveryGuarantee deliveryGuarantee() {
-    return switch (text("kafka.delivery-guarantee").toLowerCase(Locale.ROOT).replace('_', '-')) {
+    return switch (parsed.text("kafka.delivery-guarantee").toLowerCase(Locale.ROOT).replace('_', '-')) {
       case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
       case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-      default -> throw invalid("kafka.delivery-guarantee", "exactly-once or at-least-once");
+      default -> throw parsed.invalid("kafka.delivery-guarantee", "exactly-once or at-least-once");
     };
   }
 
   public String transactionalIdPrefix() {
-    return text("kafka.transactional-id-prefix");
+    return parsed.text("kafka.transactional-id-prefix");
   }
 
   public Duration transactionTimeout() {
-    return duration("kafka.transaction-timeout");
+    return parsed.duration("kafka.transaction-timeout");
   }
 
   /** Extra Kafka client properties (kafka.property.X=Y gives X=Y), for every client. */
@@ -253,31 +254,31 @@ public final class TelemetryJobOptions implements Serializable {
   // --- QuestDB -----------------------------------------------------------------------------
 
   public String questDbHost() {
-    return text("questdb.host");
+    return parsed.text("questdb.host");
   }
 
   public int questDbHttpPort() {
-    return port("questdb.http-port");
+    return parsed.port("questdb.http-port");
   }
 
   public int questDbPgPort() {
-    return port("questdb.pg-port");
+    return parsed.port("questdb.pg-port");
   }
 
   public String questDbTable() {
-    return text("questdb.table");
+    return parsed.text("questdb.table");
   }
 
   public int questDbBatchRows() {
-    return positiveInt("questdb.batch-rows");
+    return parsed.positiveInt("questdb.batch-rows");
   }
 
   public Duration questDbFlushInterval() {
-    return positive("questdb.flush-interval");
+    return parsed.positive("questdb.flush-interval");
   }
 
   public Duration questDbRetryTimeout() {
-    return duration("questdb.retry-timeout");
+    return parsed.duration("questdb.retry-timeout");
   }
 
   public String questDbUsername() {
@@ -295,11 +296,11 @@ public final class TelemetryJobOptions implements Serializable {
   // --- Validation and dedup ----------------------------------------------------------------
 
   public Duration maxEventAge() {
-    return positive("validation.max-event-age");
+    return parsed.positive("validation.max-event-age");
   }
 
   public Duration maxFutureSkew() {
-    return duration("validation.max-future-skew");
+    return parsed.duration("validation.max-future-skew");
   }
 
   /** Ranges per sensor type: the design's defaults with validation.range.TYPE overrides. */
@@ -319,171 +320,85 @@ public final class TelemetryJobOptions implements Serializable {
   }
 
   public Duration dedupWindow() {
-    return positive("dedup.window");
+    return parsed.positive("dedup.window");
   }
 
   public boolean dedupDeadband() {
-    return bool("dedup.deadband");
+    return parsed.bool("dedup.deadband");
   }
 
   public double dedupRelativeTolerance() {
-    return nonNegativeDouble("dedup.relative-tolerance");
+    return parsed.nonNegativeDouble("dedup.relative-tolerance");
   }
 
   public double dedupAbsoluteTolerance() {
-    return nonNegativeDouble("dedup.absolute-tolerance");
+    return parsed.nonNegativeDouble("dedup.absolute-tolerance");
   }
 
   public Duration dedupStateTtl() {
-    Duration ttl = positive("dedup.state-ttl");
+    Duration ttl = parsed.positive("dedup.state-ttl");
     if (ttl.compareTo(dedupWindow()) <= 0) {
-      throw invalid("dedup.state-ttl", "a duration longer than dedup.window");
+      throw parsed.invalid("dedup.state-ttl", "a duration longer than dedup.window");
     }
     return ttl;
   }
 
   public Duration outOfOrderness() {
-    return duration("watermark.out-of-orderness");
+    return parsed.duration("watermark.out-of-orderness");
   }
 
   public Duration idleness() {
-    return positive("watermark.idleness");
+    return parsed.positive("watermark.idleness");
   }
 
   public Duration alignmentMaxDrift() {
-    return positive("watermark.alignment-max-drift");
+    return parsed.positive("watermark.alignment-max-drift");
   }
 
   // --- Runtime -----------------------------------------------------------------------------
 
   public int parallelism() {
-    return positiveInt("parallelism");
+    return parsed.positiveInt("parallelism");
   }
 
   public int maxParallelism() {
-    return positiveInt("max-parallelism");
+    return parsed.positiveInt("max-parallelism");
   }
 
   public Duration checkpointInterval() {
-    return positive("checkpoint.interval");
+    return parsed.positive("checkpoint.interval");
   }
 
   public String checkpointDir() {
-    return text("checkpoint.dir");
+    return parsed.text("checkpoint.dir");
   }
 
   public Duration checkpointTimeout() {
-    return positive("checkpoint.timeout");
+    return parsed.positive("checkpoint.timeout");
   }
 
   public Duration checkpointMinPause() {
-    return duration("checkpoint.min-pause");
+    return parsed.duration("checkpoint.min-pause");
   }
 
   public int checkpointMaxConcurrent() {
-    return positiveInt("checkpoint.max-concurrent");
+    return parsed.positiveInt("checkpoint.max-concurrent");
   }
 
   public int checkpointTolerableFailures() {
-    return nonNegativeInt("checkpoint.tolerable-failures");
+    return parsed.nonNegativeInt("checkpoint.tolerable-failures");
   }
 
   public int restartAttempts() {
-    return nonNegativeInt("restart.attempts");
+    return parsed.nonNegativeInt("restart.attempts");
   }
 
   public Duration restartDelay() {
-    return duration("restart.delay");
+    return parsed.duration("restart.delay");
   }
 
   public Duration bufferTimeout() {
-    return duration("buffer-timeout");
-  }
-
-  // --- Parsing -----------------------------------------------------------------------------
-
-  private String text(String key) {
-    String v = values.get(key);
-    if (v == null || v.isEmpty()) {
-      throw invalid(key, "a non-empty value");
-    }
-    return v;
-  }
-
-  private Duration duration(String key) {
-    String text = text(key);
-    Duration d;
-    try {
-      d = TimeUtils.parseDuration(text);
-    } catch (IllegalArgumentException e) {
-      throw invalid(key, "a duration such as 30 s, 100 ms or 10 min");
-    }
-    if (d.isNegative()) {
-      throw invalid(key, "a duration that is not negative");
-    }
-    return d;
-  }
-
-  private Duration positive(String key) {
-    Duration d = duration(key);
-    if (d.isZero()) {
-      throw invalid(key, "a positive duration");
-    }
-    return d;
-  }
-
-  private int nonNegativeInt(String key) {
-    try {
-      int v = Integer.parseInt(text(key));
-      if (v < 0) {
-        throw invalid(key, "a whole number of 0 or more");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw invalid(key, "a whole number");
-    }
-  }
-
-  private int positiveInt(String key) {
-    int v = nonNegativeInt(key);
-    if (v == 0) {
-      throw invalid(key, "a whole number of 1 or more");
-    }
-    return v;
-  }
-
-  private int port(String key) {
-    int v = positiveInt(key);
-    if (v > 65535) {
-      throw invalid(key, "a port number from 1 to 65535");
-    }
-    return v;
-  }
-
-  private double nonNegativeDouble(String key) {
-    try {
-      double v = Double.parseDouble(text(key));
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw invalid(key, "a finite number of 0 or more");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw invalid(key, "a number");
-    }
-  }
-
-  private boolean bool(String key) {
-    return switch (text(key).toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw invalid(key, "true or false");
-    };
-  }
-
-  private IllegalArgumentException invalid(String key, String expected) {
-    String shown = isSecret(key) ? "(hidden)" : "'" + values.get(key) + "'";
-    return new IllegalArgumentException(
-        "telemetry option '" + key + "' must be " + expected + ", got " + shown);
+    return parsed.duration("buffer-timeout");
   }
 
   @Override
