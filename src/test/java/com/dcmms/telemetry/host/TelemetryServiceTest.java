@@ -115,6 +115,26 @@ class TelemetryServiceTest {
 
   @Test
   @Order(4)
+  void theMonitorReadsTheServicesThroughputCheckpointsAndBackpressure() throws Exception {
+    int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        .getValue("quarkus.http.test-port", Integer.class);
+    var source = new com.dcmms.telemetry.tools.monitor.ServiceSource(
+        new com.dcmms.telemetry.tools.monitor.Http(), "http://localhost:" + port);
+    var sample = source.sample();
+    assertThat(sample.state()).isEqualTo("RUNNING");
+    assertThat(sample.recordsIn()).isEqualTo(VALID + 1);
+    assertThat(sample.recordsOut()).isEqualTo(VALID);
+    assertThat(sample.checkpointDurationMs()).isNotNegative();
+    assertThat(sample.slotsTotal()).isEqualTo(2);
+    assertThat(sample.taskManagers()).isEqualTo(1);
+    assertThat(sample.backpressure()).isNotEmpty().allSatisfy((task, ratio) -> assertThat(ratio).isBetween(0.0, 1.0));
+    String report = new com.dcmms.telemetry.tools.monitor.PipelineMonitor(source, 10_000, System.out)
+        .report(sample, sample);
+    assertThat(report).contains("job RUNNING").contains("score").contains("backpressure");
+  }
+
+  @Test
+  @Order(5)
   void controlOperationsNeedTheOperatorRole() {
     given().post("/api/pipeline/savepoint").then().statusCode(401);
     given().auth().preemptive().basic("operator", "wrong").post("/api/pipeline/savepoint")
@@ -132,7 +152,7 @@ class TelemetryServiceTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void servesFlinksWebUiOnLoopbackWithoutJobSubmission() throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + RealServersResource.webUiPort;

@@ -1,0 +1,29 @@
+package com.dcmms.telemetry.tools.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Small GET client for the monitor; a non-200 answer is an error naming the URL. */
+public final class Http {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  String text(String url) throws IOException, InterruptedException {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + url + " answered HTTP " + r.statusCode());
+    }
+    return r.body();
+  }
+
+  JsonNode json(String url) throws IOException, InterruptedException {
+    return JSON.readTree(text(url));
+  }
+}

@@ -1,0 +1,40 @@
+package com.dcmms.telemetry.tools.monitor;
+
+import java.util.Map;
+
+/**
+ * One look at a running pipeline. Counters are cumulative; rates come from two samples.
+ *
+ * @param state job state (RUNNING…), or UNREACHABLE
+ * @param recordsIn records read from raw_telemetry so far
+ * @param recordsOut readings stored in QuestDB so far
+ * @param checkpointDurationMs duration of the latest completed checkpoint, -1 when none
+ * @param checkpointSizeBytes state size of the latest completed checkpoint, -1 when none
+ * @param backpressure busy-waiting share (0..1) per task, the highest subtask of each
+ * @param consumerLag records in raw_telemetry not yet read, -1 when unknown
+ * @param slotsTotal task slots of the cluster
+ * @param slotsAvailable free task slots
+ * @param taskManagers registered TaskManagers
+ */
+public record Sample(long atMillis, String state, long recordsIn, long recordsOut,
+    long checkpointDurationMs, long checkpointSizeBytes, Map<String, Double> backpressure,
+    long consumerLag, int slotsTotal, int slotsAvailable, int taskManagers, long restarts) {
+
+  public double maxBackpressure() {
+    return backpressure.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+  }
+
+  /** Events per second between an earlier sample and this one. */
+  public double inRate(Sample earlier) {
+    return rate(recordsIn - earlier.recordsIn, earlier);
+  }
+
+  public double outRate(Sample earlier) {
+    return rate(recordsOut - earlier.recordsOut, earlier);
+  }
+
+  private double rate(long delta, Sample earlier) {
+    long ms = atMillis - earlier.atMillis;
+    return ms <= 0 || delta < 0 ? 0 : delta * 1000.0 / ms;
+  }
+}

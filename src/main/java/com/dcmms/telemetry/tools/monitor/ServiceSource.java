@@ -1,0 +1,42 @@
+package com.dcmms.telemetry.tools.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+
+/** Samples the embedded service through its {@code /api} and {@code /q/metrics} endpoints. */
+public final class ServiceSource implements SampleSource {
+  private static final String OP = "flink_taskmanager_job_task_operator_";
+  private final Http http;
+  private final String base;
+
+  public ServiceSource(Http http, String baseUrl) {
+    this.http = http;
+    this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  }
+
+  @Override
+  public Sample sample() throws IOException, InterruptedException {
+    long now = System.currentTimeMillis();
+    JsonNode pipeline = http.json(base + "/api/pipeline");
+    JsonNode checkpoints = http.json(base + "/api/checkpoints");
+    PrometheusText m = PrometheusText.parse(http.text(base + "/q/metrics"));
+    JsonNode latest = checkpoints.path("latest");
+    long in = count(m.sum(OP + "telemetryAccepted")) + count(m.sum(OP + "reason_telemetryRejected"));
+    var backpressure = m.maxBy("flink_taskmanager_job_task_backPressuredTimeMsPerSecond", "task_name");
+    backpressure.replaceAll((task, ms) -> ms / 1000.0);
+    double lag = m.sum(OP + "pendingRecords");
+    return new Sample(now, pipeline.path("state").asText("UNKNOWN"), in,
+        count(m.sum(OP + "questdbRowsWritten")),
+        latest.isObject() ? latest.path("durationMs").asLong(-1) : -1,
+        latest.isObject() ? latest.path("stateSizeBytes").asLong(-1) : -1,
+        backpressure, Double.isNaN(lag) ? -1 : (long) lag,
+        (int) count(m.sum("flink_jobmanager_taskSlotsTotal")),
+        (int) count(m.sum("flink_jobmanager_taskSlotsAvailable")),
+        (int) count(m.sum("flink_jobmanager_numRegisteredTaskManagers")),
+        pipeline.path("restarts").asLong(0));
+  }
+
+  private static long count(double value) {
+    return Double.isNaN(value) ? 0 : (long) value;
+  }
+}
