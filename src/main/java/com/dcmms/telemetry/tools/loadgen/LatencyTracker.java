@@ -1,0 +1,68 @@
+package com.dcmms.telemetry.tools.loadgen;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * End-to-end latency of sampled readings: from the produce call to the row visible in QuestDB
+ * and to the record visible (read_committed) in validated_telemetry; producer acks separately.
+ */
+public final class LatencyTracker {
+  private final Map<String, Long> pendingQuestDb = new ConcurrentHashMap<>();
+  private final Map<String, Long> pendingKafka = new ConcurrentHashMap<>();
+  final Percentiles questDb = new Percentiles();
+  final Percentiles kafka = new Percentiles();
+  final Percentiles producerAck = new Percentiles();
+
+  /** Called just before the produce call of a sampled reading. */
+  void sent(String eventId, long sentNanos) {
+    pendingQuestDb.put(eventId, sentNanos);
+    pendingKafka.put(eventId, sentNanos);
+  }
+
+  void acked(long sentNanos, long nowNanos) {
+    producerAck.add((nowNanos - sentNanos) / 1_000);
+  }
+
+  void seenInKafka(String eventId, long nowNanos) {
+    Long sent = pendingKafka.remove(eventId);
+    if (sent != null) {
+      kafka.add((nowNanos - sent) / 1_000);
+    }
+  }
+
+  void seenInQuestDb(String eventId, long nowNanos) {
+    Long sent = pendingQuestDb.remove(eventId);
+    if (sent != null) {
+      questDb.add((nowNanos - sent) / 1_000);
+    }
+  }
+
+  /** A snapshot of the sampled ids not yet seen in QuestDB, at most {@code limit}. */
+  List<String> pendingInQuestDb(int limit) {
+    List<String> out = new ArrayList<>(Math.min(limit, pendingQuestDb.size()));
+    for (String id : pendingQuestDb.keySet()) {
+      if (out.size() == limit) {
+        break;
+      }
+      out.add(id);
+    }
+    return out;
+  }
+
+  /** Sampled readings not yet seen in QuestDB / validated_telemetry. */
+  int pendingQuestDbCount() {
+    return pendingQuestDb.size();
+  }
+
+  int pendingKafkaCount() {
+    return pendingKafka.size();
+  }
+
+  /** Whether nothing sampled is still awaited. */
+  boolean done() {
+    return pendingQuestDb.isEmpty() && pendingKafka.isEmpty();
+  }
+}

@@ -1,0 +1,139 @@
+package com.dcmms.telemetry.tools.loadgen;
+
+import java.io.PrintStream;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The load generator: sends a synthetic fleet's telemetry to raw_telemetry at a held rate,
+ * measures end-to-end latency of sampled readings to QuestDB and validated_telemetry, and with
+ * {@code --verify} checks that the pipeline stored, republished and dead-lettered exactly what
+ * it should.
+ *
+ * <p>Run it with {@code bin/load-test [options]} after {@code ./mvnw package -DskipTests}; the
+ * script runs this class on the packaged service's classpath
+ * ({@code target/quarkus-app/app/*:target/quarkus-app/lib/main/*}), of which it uses only
+ * kafka-clients and Jackson. {@code bin/load-test --help} lists the options
+ * ({@link LoadTestOptions#USAGE}). Exit status: 0 done (and verified), 1 a verification failed,
+ * 2 bad options or servers unreachable.
+ *
+ * <p>Example: {@code bin/load-test --duration 60s --rate 5000 --workers 4 --verify}.
+ */
+public final class LoadTest {
+  public static final int OK = 0;
+  public static final int VERIFY_FAILED = 1;
+  public static final int USAGE_ERROR = 2;
+  static final long PROGRESS_SECONDS = 5;
+
+  private LoadTest() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  /** Runs a load test and returns the exit status; for scripts and tests. */
+  public static int run(String[] args, PrintStream out) {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      out.print(LoadTestOptions.USAGE);
+      return OK;
+    }
+    LoadTestOptions o;
+    try {
+      o = LoadTestOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      out.println("load-test: " + e.getMessage());
+      out.println("run bin/load-test --help for the options");
+      return USAGE_ERROR;
+    }
+    try {
+      return run(o, out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.println("load-test: interrupted");
+      return USAGE_ERROR;
+    } catch (RuntimeException e) {
+      out.println("load-test: " + e.getMessage());
+      return USAGE_ERROR;
+    }
+  }
+
+  static int run(LoadTestOptions o, PrintStream out) throws InterruptedException {
+    // A monotonic wall clock: timestamps must not step back if the system clock is adjusted,
+    // or a sensor's timestamps could repeat.
+    long epoch0 = System.currentTimeMillis();
+    long nano0 = System.nanoTime();
+    LongSupplier clock = () -> epoch0 + (System.nanoTime() - nano0) / 1_000_000;
+    long fromMillis = epoch0 - o.maxDisorder().toMillis() - 60_000;
+
+    RunCounters counters = new RunCounters();
+    LatencyTracker latency = new LatencyTracker();
+    IdSet expected = new IdSet(o.eventIdPrefix());
+    IdSet anomalies = new IdSet(o.eventIdPrefix());
+    Report report = new Report(o, counters, latency, out);
+    report.plan();
+    QuestDbClient questDb = new QuestDbClient(o.questDbUrl());
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "load-test-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    try (OutputWatcher watcher = new OutputWatcher(o, latency, anomalies);
+        QuestDbWatcher questDbWatcher = new QuestDbWatcher(questDb, o.table(), fromMillis, latency);
+        KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producerProperties(o))) {
+      RateControlledProducer producer =
+          new RateControlledProducer(o, kafka, counters, latency, expected, anomalies, clock);
+      ticker.scheduleAtFixedRate(() -> report.progress(producer.elapsedNanos()),
+          PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
+      producer.run(o.seed());
+      long sent = counters.total();
+      out.printf(java.util.Locale.ROOT, "sent %d records in %.2f s%n", sent, producer.elapsedNanos() / 1e9);
+
+      Verifier verifier = new Verifier(o, questDb, watcher, counters, expected, fromMillis, out);
+      Verifier.Snapshot settled = null;
+      if (o.verify()) {
+        out.println("waiting for the outputs to settle (at most " + o.verifyTimeout().toSeconds() + " s)…");
+        settled = verifier.awaitSettled();
+      }
+      awaitSamples(latency, o.verify() ? 2_000 : o.verifyTimeout().toMillis());
+      ticker.shutdownNow();
+      report.summary(producer.achievedRate(sent), producer.elapsedNanos());
+      if (questDbWatcher.lastError() != null && latency.pendingQuestDbCount() > 0) {
+        out.println("  (last QuestDB error: " + questDbWatcher.lastError() + ")");
+      }
+      if (settled != null) {
+        return verifier.check(settled) ? OK : VERIFY_FAILED;
+      }
+      return OK;
+    } finally {
+      ticker.shutdownNow();
+    }
+  }
+
+  /** Waits, bounded, for the sampled readings still on their way. */
+  private static void awaitSamples(LatencyTracker latency, long maxMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + maxMillis;
+    while (!latency.done() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
+  static Properties producerProperties(LoadTestOptions o) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    // Idempotent with acks=all: a retried batch is never written twice, so the exact counts hold.
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "load-test-" + o.runId());
+    return p;
+  }
+}
