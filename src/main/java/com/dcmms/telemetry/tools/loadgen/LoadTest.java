@@ -30,11 +30,34 @@ public final class LoadTest {
   public static final int VERIFY_FAILED = 1;
   public static final int USAGE_ERROR = 2;
   static final long PROGRESS_SECONDS = 5;
+  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.apache.kafka");
 
   private LoadTest() {}
 
+  /** Set by Ctrl-C: sending stops, waiting for outputs ends early, the summary still prints. */
+  static volatile boolean stopRequested;
+  private static volatile RateControlledProducer running;
+
   public static void main(String[] args) {
-    System.exit(run(args, System.out));
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopRequested = true;
+      RateControlledProducer p = running;
+      if (p != null) {
+        p.stop();
+      }
+      try {
+        finished.await(15, TimeUnit.SECONDS); // let the summary print before the JVM halts
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "load-test-stop"));
+    // Only warnings from the Kafka clients: their INFO lines (configs, connections) would bury
+    // the progress lines. A field keeps the logger, so its level is not garbage collected.
+    QUIET.setLevel(java.util.logging.Level.WARNING);
+    int status = run(args, System.out);
+    finished.countDown();
+    System.exit(status);
   }
 
   /** Runs a load test and returns the exit status; for scripts and tests. */
@@ -88,7 +111,9 @@ public final class LoadTest {
         KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producerProperties(o))) {
       RateControlledProducer producer =
           new RateControlledProducer(o, kafka, counters, latency, expected, anomalies, clock);
-      ticker.scheduleAtFixedRate(() -> report.progress(producer.elapsedNanos()),
+      running = producer;
+      long wallStart = System.nanoTime();
+      ticker.scheduleAtFixedRate(() -> report.progress(System.nanoTime() - wallStart, producer.elapsedNanos()),
           PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
       producer.run(o.seed());
       long sent = counters.total();
@@ -96,7 +121,7 @@ public final class LoadTest {
 
       Verifier verifier = new Verifier(o, questDb, watcher, counters, expected, fromMillis, out);
       Verifier.Snapshot settled = null;
-      if (o.verify()) {
+      if (o.verify() && !stopRequested) {
         out.println("waiting for the outputs to settle (at most " + o.verifyTimeout().toSeconds() + " s)…");
         settled = verifier.awaitSettled();
       }
@@ -111,6 +136,7 @@ public final class LoadTest {
       }
       return OK;
     } finally {
+      running = null;
       ticker.shutdownNow();
     }
   }
@@ -118,7 +144,7 @@ public final class LoadTest {
   /** Waits, bounded, for the sampled readings still on their way. */
   private static void awaitSamples(LatencyTracker latency, long maxMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + maxMillis;
-    while (!latency.done() && System.currentTimeMillis() < deadline) {
+    while (!latency.done() && !stopRequested && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
   }

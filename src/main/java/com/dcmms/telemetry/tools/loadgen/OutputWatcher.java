@@ -63,8 +63,16 @@ public final class OutputWatcher implements AutoCloseable {
   }
 
   private List<TopicPartition> partitionsOf(String topic) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    List<PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      consumer.close(Duration.ZERO);
+      throw new IllegalStateException("Kafka at " + o.bootstrapServers() + " did not answer within 15 s ("
+          + e.getMessage() + "); is it running? set --bootstrap-servers");
+    }
     if (infos == null || infos.isEmpty()) {
+      consumer.close(Duration.ZERO);
       throw new IllegalStateException("topic '" + topic + "' does not exist on " + o.bootstrapServers()
           + "; start the pipeline (it creates its topics) or pass the right --validated-topic/--dlq-topic");
     }

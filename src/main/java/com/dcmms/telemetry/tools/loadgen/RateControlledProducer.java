@@ -72,7 +72,22 @@ public final class RateControlledProducer {
       for (long wait; (wait = due - System.nanoTime()) > 0 && !stopRequested; ) {
         LockSupport.parkNanos(wait);
       }
-      send(factory.next());
+      try {
+        send(factory.next());
+      } catch (RuntimeException e) {
+        // E.g. the producer closed or a record too large: the counts no longer describe what
+        // reached Kafka, so stop the run and let the report say why.
+        fail(e);
+        stopRequested = true;
+        return;
+      }
+    }
+  }
+
+  private void fail(Exception error) {
+    counters.sendFailures.increment();
+    if (counters.firstFailure == null) {
+      counters.firstFailure = error.toString();
     }
   }
 
@@ -94,10 +109,7 @@ public final class RateControlledProducer {
     producer.send(new ProducerRecord<>(o.topic(), e.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
         e.payload()), (metadata, error) -> {
           if (error != null) {
-            counters.sendFailures.increment();
-            if (counters.firstFailure == null) {
-              counters.firstFailure = error.toString();
-            }
+            fail(error);
           } else {
             counters.acked.increment();
             if (sampled) {

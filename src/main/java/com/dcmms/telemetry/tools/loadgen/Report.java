@@ -31,17 +31,22 @@ final class Report {
         o.maxDisorder().toMillis(), o.latencySample(), o.seed());
   }
 
-  /** One progress line: totals, the rate since the last line and the latencies so far. */
-  void progress(long elapsedNanos) {
+  /**
+   * One progress line: totals, the rate since the last line and the latencies so far.
+   *
+   * @param wallNanos time since the start, also while waiting for the outputs
+   * @param sendingNanos time spent sending (stops when the last ack is in)
+   */
+  void progress(long wallNanos, long sendingNanos) {
     long total = counters.total();
-    double interval = (elapsedNanos - lastNanos) / 1e9;
+    double interval = (wallNanos - lastNanos) / 1e9;
     double rate = interval > 0 ? (total - lastTotal) / interval : 0;
     lastTotal = total;
-    lastNanos = elapsedNanos;
+    lastNanos = wallNanos;
     out.printf(Locale.ROOT, "[%5.0f s] sent %d (%.0f/s now, %.0f/s avg), acked %d | QuestDB e2e %s | "
-            + "validated e2e %s%n", elapsedNanos / 1e9, total, rate,
-        elapsedNanos > 0 ? total * 1e9 / elapsedNanos : 0, counters.acked.sum(),
-        brief(latency.questDb), brief(latency.kafka));
+            + "validated e2e %s | awaited %d / %d%n", wallNanos / 1e9, total, rate,
+        sendingNanos > 0 ? total * 1e9 / sendingNanos : 0, counters.acked.sum(),
+        brief(latency.questDb), brief(latency.kafka), latency.pendingQuestDbCount(), latency.pendingKafkaCount());
   }
 
   private static String brief(Percentiles p) {

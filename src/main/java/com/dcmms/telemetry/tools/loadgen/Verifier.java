@@ -85,6 +85,10 @@ public final class Verifier {
       } else if (matchedSince == 0 && now - lastChange >= o.settle().toMillis()) {
         return s;
       }
+      if (LoadTest.stopRequested) {
+        out.println("verify: stopped before the outputs settled");
+        return s;
+      }
       if (now >= deadline) {
         out.println("verify: outputs still changing after --verify-timeout " + o.verifyTimeout());
         return s;
