@@ -21,6 +21,11 @@ final class JobArguments {
   private JobArguments() {}
 
   static TelemetryJobOptions parse(Map<String, String> env, String[] args) {
+    return TelemetryJobOptions.fromMap(values(env, args));
+  }
+
+  /** The keys and values given, before defaults: what the user asked for explicitly. */
+  static Map<String, String> values(Map<String, String> env, String[] args) {
     Map<String, String> values = new LinkedHashMap<>();
     ENVIRONMENT.forEach((variable, key) -> {
       String v = env.get(variable);
@@ -45,7 +50,7 @@ final class JobArguments {
         throw new IllegalArgumentException("option --" + key + " has no value");
       }
     }
-    return TelemetryJobOptions.fromMap(values);
+    return values;
   }
 
   /** An option-like argument's name; never a value, which may be (part of) a secret. */

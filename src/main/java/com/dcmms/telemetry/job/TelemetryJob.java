@@ -57,9 +57,14 @@ public final class TelemetryJob {
   private TelemetryJob() {}
 
   public static void main(String[] args) throws Exception {
-    TelemetryJobOptions options = JobArguments.parse(System.getenv(), args);
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(options));
+    Map<String, String> given = JobArguments.values(System.getenv(), args);
+    TelemetryJobOptions options = TelemetryJobOptions.fromMap(given);
+    Configuration config = flinkConfiguration(options);
+    if (!given.containsKey("parallelism")) {
+      // Not asked for: `flink run -p N` (or the cluster's default) decides, not our default of 8.
+      config.removeConfig(CoreOptions.DEFAULT_PARALLELISM);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
     build(env, options);
     env.execute(JOB_NAME);
   }

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Samples a Flink cluster through its REST API: the first running job, its checkpoints, and
  * backpressure from {@code /jobs/:id/vertices/:vid/backpressure}, whose per-subtask
- * {@code ratio} is the share of time the subtask was back-pressured.
+ * {@code ratio} is the share of time the subtask was back-pressured. Flink refreshes the metrics
+ * it serves every {@code metrics.fetcher.update-interval} (10 s by default).
  */
 public final class FlinkRestSource implements SampleSource {
   private final Http http;
@@ -46,11 +47,15 @@ public final class FlinkRestSource implements SampleSource {
       String name = vertex.path("name").asText();
       String vertexUrl = job + "/vertices/" + vid;
       if (name.startsWith("Source")) {
-        in += vertex.path("metrics").path("write-records").asLong();
-        double pending = operatorMetricSum(vertexUrl, ".pendingRecords");
+        // The source operator emits one record per Kafka record read. (Not the validating
+        // operator's counters: Flink's metric query drops metrics when a task's dump grows
+        // large, as the Kafka reader's per-partition metrics make it.)
+        double read = operatorMetricSum(vertexUrl, id -> id.startsWith("Source__") && id.endsWith(".numRecordsOut"));
+        in += Double.isNaN(read) ? 0 : (long) read;
+        double pending = operatorMetricSum(vertexUrl, id -> id.endsWith(".pendingRecords"));
         lag = Double.isNaN(pending) ? lag : (long) pending;
       }
-      double stored = operatorMetricSum(vertexUrl, ".questdbRowsWritten");
+      double stored = operatorMetricSum(vertexUrl, id -> id.endsWith(".questdbRowsWritten"));
       if (!Double.isNaN(stored)) {
         out += (long) stored;
       }
@@ -78,12 +83,13 @@ public final class FlinkRestSource implements SampleSource {
     return null;
   }
 
-  /** Sum over subtasks of the operator metrics whose id ends with the suffix; NaN when none. */
-  private double operatorMetricSum(String vertexUrl, String suffix) throws IOException, InterruptedException {
+  /** Sum over subtasks of the metrics whose id matches; NaN when none. */
+  private double operatorMetricSum(String vertexUrl, java.util.function.Predicate<String> matches)
+      throws IOException, InterruptedException {
     List<String> ids = new ArrayList<>();
     for (JsonNode m : http.json(vertexUrl + "/subtasks/metrics")) {
       String id = m.path("id").asText();
-      if (id.endsWith(suffix)) {
+      if (matches.test(id)) {
         ids.add(id);
       }
     }

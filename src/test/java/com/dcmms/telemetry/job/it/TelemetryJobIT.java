@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and dead letters.
  */
 @ExtendWith(RealServers.class)
-class TelemetryJobIT {
+public class TelemetryJobIT {
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
       new MiniClusterResourceConfiguration.Builder()
@@ -182,7 +182,7 @@ class TelemetryJobIT {
   }
 
   /** Waits for the count, then checks that it stays there (nothing extra arrives later). */
-  static void awaitExactly(java.util.concurrent.Callable<Long> count, long expected) {
+  public static void awaitExactly(java.util.concurrent.Callable<Long> count, long expected) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
         .ignoreExceptions().until(count, c -> c >= expected);
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))

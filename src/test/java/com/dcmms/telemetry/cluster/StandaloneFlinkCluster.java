@@ -1,0 +1,283 @@
+package com.dcmms.telemetry.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Flink standalone session cluster as {@code start-cluster.sh} runs it: a JobManager JVM and
+ * TaskManager JVMs on 127.0.0.1, sharing one {@code config.yaml}, each logging to
+ * {@code target/flink-cluster-logs/<name>.log}. Closing it stops every JVM.
+ */
+final class StandaloneFlinkCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
+  private static final String JOB_MANAGER_MAIN =
+      "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+  private static final String TASK_MANAGER_MAIN =
+      "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+  /** What flink-dist's config.yaml puts in env.java.opts.all for Java 17. */
+  private static final List<String> JAVA_17_OPTS = List.of(
+      "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+      "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED",
+      "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens=java.base/java.text=ALL-UNNAMED",
+      "--add-opens=java.base/java.time=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+  // Flink at INFO tells the story of a run; Kafka's clients would print every config at INFO.
+  // The console is the JVM's log file (see launch).
+  private static final String LOGGING = """
+      loggers=org.apache.kafka
+      logger.level=INFO
+      logger.handlers=CONSOLE
+      logger.org.apache.kafka.level=WARN
+      handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler
+      handler.CONSOLE.formatter=PATTERN
+      formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter
+      formatter.PATTERN.properties=pattern
+      formatter.PATTERN.pattern=%d{HH:mm:ss.SSS} %-5p [%c{1}] (%t) %s%e%n
+      """;
+
+  private final Path configDir;
+  private final Path logDir;
+  private final String classpath;
+  private final List<Path> classpathJars;
+  private final int taskManagers;
+  private final int slotsPerTaskManager;
+  private final FlinkRestClient rest;
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final Thread shutdownHook = new Thread(this::stopProcesses, "flink-cluster-stopper");
+
+  private StandaloneFlinkCluster(Path configDir, Path logDir, List<Path> classpathJars,
+      int taskManagers, int slotsPerTaskManager, int restPort) {
+    this.configDir = configDir;
+    this.logDir = logDir;
+    this.classpathJars = classpathJars;
+    this.classpath = classpathJars.stream().map(Path::toString)
+        .collect(Collectors.joining(File.pathSeparator));
+    this.taskManagers = taskManagers;
+    this.slotsPerTaskManager = slotsPerTaskManager;
+    this.rest = new FlinkRestClient("http://127.0.0.1:" + restPort);
+  }
+
+  /**
+   * Writes the configuration under {@code workDir} and launches the JobManager and the
+   * TaskManagers side by side; {@link #awaitTaskManagers} waits until they have registered.
+   */
+  static StandaloneFlinkCluster start(Path workDir, int taskManagers, int slotsPerTaskManager)
+      throws IOException {
+    int[] ports = freeLoopbackPorts(2);
+    Path configDir = Files.createDirectories(workDir.resolve("conf"));
+    Files.writeString(configDir.resolve("config.yaml"), String.join("\n",
+        "jobmanager.rpc.address: 127.0.0.1",
+        "jobmanager.rpc.port: " + ports[0],
+        "jobmanager.bind-host: 127.0.0.1",
+        "rest.address: 127.0.0.1",
+        "rest.bind-address: 127.0.0.1",
+        "rest.port: " + ports[1],
+        "taskmanager.bind-host: 127.0.0.1",
+        "taskmanager.host: 127.0.0.1",
+        "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
+        "parallelism.default: 1",
+        // TaskManagers usually come up before the JobManager; they retry after this delay
+        // (10 s by default), which would be most of the cluster's start time.
+        "cluster.registration.error-delay: 1 s",
+        // Sized from Flink's memory model: a 1024m TaskManager would leave the tasks (Kafka
+        // clients, QuestDB sender) 26 MB of heap; 1280m gives 160 MB and 330 MB managed memory
+        // for RocksDB. The JobManager's 448 MB heap also runs the jar's main at submission.
+        "jobmanager.memory.process.size: 1024m",
+        "taskmanager.memory.process.size: 1280m",
+        "io.tmp.dirs: " + Files.createDirectories(workDir.resolve("tmp")),
+        "web.tmpdir: " + Files.createDirectories(workDir.resolve("web")),
+        ""), StandardCharsets.UTF_8);
+    Files.writeString(configDir.resolve("logging.properties"), LOGGING, StandardCharsets.UTF_8);
+    Path logDir = Files.createDirectories(
+        Path.of(System.getProperty("basedir", "."), "target", "flink-cluster-logs"));
+
+    StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(configDir, logDir,
+        FlinkRuntimeClasspath.fromTestClasspath(), taskManagers, slotsPerTaskManager, ports[1]);
+    Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+    try {
+      cluster.launchAll();
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private void launchAll() throws IOException {
+    // The start scripts size each JVM from the configuration with these same utilities
+    // (BashJavaUtils) and hand the derived memory settings to the process as dynamic properties.
+    Configuration config = GlobalConfiguration.loadConfiguration(configDir.toString());
+    JobManagerProcessSpec jm = JobManagerProcessUtils.processSpecFromConfig(config);
+    launch("jobmanager", JOB_MANAGER_MAIN,
+        JobManagerProcessUtils.generateJvmParametersStr(jm, config),
+        JobManagerProcessUtils.generateDynamicConfigsStr(jm), List.of());
+    TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(config);
+    for (int i = 1; i <= taskManagers; i++) {
+      String name = "taskmanager-" + i;
+      launch(name, TASK_MANAGER_MAIN, ProcessMemoryUtils.generateJvmParametersStr(tm),
+          TaskExecutorProcessUtils.generateDynamicConfigsStr(tm),
+          List.of("-D", "taskmanager.resource-id=" + name));
+    }
+  }
+
+  private void launch(String name, String mainClass, String jvmParameters, String dynamicConfigs,
+      List<String> extraArgs) throws IOException {
+    Path log = logDir.resolve(name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(jvmParameters.trim().split("\\s+")));
+    command.addAll(JAVA_17_OPTS);
+    // A test cluster moves a few hundred records: the C1 compiler alone starts each JVM faster
+    // and leaves the two cores to the servers and the test (about 8 s of a 60 s run).
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+    command.add("-Dlogging.configuration=" + configDir.resolve("logging.properties").toUri());
+    // Lets the web UI and REST API serve the log, as the start scripts do.
+    command.add("-Dlog.file=" + log);
+    command.addAll(List.of("-cp", classpath, mainClass, "--configDir", configDir.toString()));
+    command.addAll(Arrays.asList(dynamicConfigs.trim().split("\\s+")));
+    command.addAll(extraArgs);
+    processes.put(name, new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start());
+  }
+
+  /** Waits until every TaskManager has registered its slots with the JobManager. */
+  void awaitTaskManagers() {
+    long started = System.nanoTime();
+    await("TaskManagers registered").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        // Not up yet, or 503 while the JobManager elects its leader.
+        .ignoreExceptionsMatching(e -> e instanceof UncheckedIOException
+            || String.valueOf(e.getMessage()).contains(" answered 503"))
+        .until(() -> {
+          assertAllAlive();
+          return rest.get("/overview").get("slots-total").asInt();
+        }, slots -> slots == taskManagers * slotsPerTaskManager);
+    LOG.info("Flink standalone cluster ready in {} ms: REST {}, {} TaskManagers x {} slots, logs in {}",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), rest.baseUrl(), taskManagers,
+        slotsPerTaskManager, logDir);
+  }
+
+  /** Fails with the JVM's log file when one of the cluster's JVMs has exited. */
+  void assertAllAlive() {
+    processes.forEach((name, process) -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Flink " + name + " exited with " + process.exitValue()
+            + "; see " + logDir.resolve(name + ".log"));
+      }
+    });
+  }
+
+  FlinkRestClient rest() {
+    return rest;
+  }
+
+  /** The jars every cluster JVM runs with. */
+  List<Path> classpath() {
+    return classpathJars;
+  }
+
+  @Override
+  public void close() {
+    cancelJobs();
+    stopProcesses();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The hook is running or has run; nothing left to undo.
+    }
+  }
+
+  /**
+   * Cancels what still runs, as an operator would before stopping a cluster: TaskManagers that
+   * are shut down under running tasks fail them loudly (their user-code class loaders close
+   * first), which would bury any real error in the logs.
+   */
+  private void cancelJobs() {
+    try {
+      List<String> running = new ArrayList<>();
+      rest.get("/jobs/overview").get("jobs").forEach(job -> {
+        if (!List.of("FINISHED", "CANCELED", "FAILED").contains(job.get("state").asText())) {
+          running.add(job.get("jid").asText());
+        }
+      });
+      running.forEach(rest::cancel);
+      await("jobs canceled").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .until(() -> running.stream().allMatch(
+              id -> "CANCELED".equals(rest.job(id).get("state").asText())));
+    } catch (RuntimeException e) {
+      // The JobManager may be gone already (a failed start, a crash): stopping the JVMs is enough.
+      LOG.warn("Could not cancel the jobs before stopping the Flink cluster: {}", e.toString());
+    }
+  }
+
+  /** SIGTERM to all (Flink shuts down cleanly on it), then SIGKILL for any JVM still up after 15 s. */
+  private synchronized void stopProcesses() {
+    processes.values().forEach(Process::destroy);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (Map.Entry<String, Process> e : processes.entrySet()) {
+      Process p = e.getValue();
+      try {
+        if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          LOG.warn("Flink {} did not stop on SIGTERM; killing it", e.getKey());
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException interrupted) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static int[] freeLoopbackPorts(int count) throws IOException {
+    // All probes stay open until every port is chosen, so no port repeats.
+    List<ServerSocket> probes = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        probes.add(probe);
+        ports[i] = probe.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket probe : probes) {
+        probe.close();
+      }
+    }
+  }
+}
