@@ -1,6 +1,7 @@
 package com.dcmms.telemetry.devinfra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.BufferedReader;
@@ -167,21 +168,15 @@ class DevServersMainTest {
         }
     }
 
-    private void awaitRowCount(int httpPort, String table, long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        long count = -1;
+    private void awaitRowCount(int httpPort, String table, long expected) {
         // WAL tables apply inserts asynchronously.
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = questDbExec(httpPort, "SELECT count() FROM " + table);
-            if (response.statusCode() == 200) {
-                count = json.readTree(response.body()).path("dataset").path(0).path(0).asLong(-1);
-                if (count == expected) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        assertThat(count).as("rows in QuestDB table %s", table).isEqualTo(expected);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = questDbExec(httpPort, "SELECT count() FROM " + table);
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(json.readTree(response.body()).path("dataset").path(0).path(0).asLong(-1))
+                            .as("rows in QuestDB table %s", table).isEqualTo(expected);
+                });
     }
 
     private static HttpResponse<String> questDbExec(int httpPort, String sql) throws Exception {
