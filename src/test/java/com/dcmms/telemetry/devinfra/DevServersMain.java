@@ -158,7 +158,9 @@ public final class DevServersMain implements AutoCloseable {
     private void closeWithinLimit() {
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(SHUTDOWN_LIMIT.toMillis());
+                if (closed.await(SHUTDOWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -169,7 +171,6 @@ public final class DevServersMain implements AutoCloseable {
         watchdog.start();
         LOG.info("Stopping dev servers (data kept in {})", dataDir);
         close();
-        watchdog.interrupt();
     }
 
     /** A number from a system property; a typo must fail loudly rather than quietly fall back to the default. */

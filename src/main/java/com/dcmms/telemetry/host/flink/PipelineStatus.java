@@ -52,9 +52,20 @@ public class PipelineStatus {
     return flink.executionGraph().map(AccessExecutionGraph::getState);
   }
 
+  /** The job's state and its checkpoints, read from one look at the execution graph. */
+  public record Health(Optional<JobStatus> state, Checkpoints checkpoints) {}
+
+  public Health health() {
+    Optional<AccessExecutionGraph> graph = flink.executionGraph();
+    return new Health(graph.map(AccessExecutionGraph::getState), checkpoints(graph));
+  }
+
   public Checkpoints checkpoints() {
-    CheckpointStatsSnapshot stats = flink.executionGraph()
-        .map(AccessExecutionGraph::getCheckpointStatsSnapshot).orElse(null);
+    return checkpoints(flink.executionGraph());
+  }
+
+  private static Checkpoints checkpoints(Optional<AccessExecutionGraph> graph) {
+    CheckpointStatsSnapshot stats = graph.map(AccessExecutionGraph::getCheckpointStatsSnapshot).orElse(null);
     if (stats == null) {
       return new Checkpoints(0, 0, 0, 0, null, null, null);
     }

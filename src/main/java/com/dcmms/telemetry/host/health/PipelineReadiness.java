@@ -22,8 +22,9 @@ public class PipelineReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    String state = status.state().map(Enum::name).orElse("NOT_RUNNING");
-    PipelineStatus.Checkpoints cp = status.checkpoints();
+    PipelineStatus.Health health = status.health();
+    String state = health.state().map(Enum::name).orElse("NOT_RUNNING");
+    PipelineStatus.Checkpoints cp = health.checkpoints();
     // Before the first checkpoint, the job's age stands in for the checkpoint's.
     long age = cp.latestAgeMs() != null ? cp.latestAgeMs()
         : System.currentTimeMillis() - status.submittedAt();

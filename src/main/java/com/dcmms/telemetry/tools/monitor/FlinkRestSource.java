@@ -21,7 +21,7 @@ public final class FlinkRestSource implements SampleSource {
 
   public FlinkRestSource(Http http, String baseUrl) {
     this.http = http;
-    this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.base = Http.base(baseUrl);
   }
 
   @Override

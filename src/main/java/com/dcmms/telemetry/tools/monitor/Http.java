@@ -14,6 +14,11 @@ public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
+  /** A base URL without its trailing slash, so that paths can be appended. */
+  static String base(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
   String text(String url) throws IOException, InterruptedException {
     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -11,7 +11,7 @@ public final class ServiceSource implements SampleSource {
 
   public ServiceSource(Http http, String baseUrl) {
     this.http = http;
-    this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.base = Http.base(baseUrl);
   }
 
   @Override

@@ -19,7 +19,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,11 +40,7 @@ class ExactlyOnceRecoveryIT {
 
   /** One slot per TaskManager, so that each of the two holds a part of the job. */
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(2)
-          .setNumberSlotsPerTaskManager(1)
-          .build());
+  static final MiniClusterExtension FLINK = PipelineFixture.miniCluster(2, 1);
 
   @TempDir
   Path checkpoints;

@@ -148,6 +148,15 @@ public final class PipelineFixture {
     }
   }
 
+  /** A MiniCluster for a test class: {@code taskManagers} × {@code slots}. */
+  public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(int taskManagers, int slots) {
+    return new org.apache.flink.test.junit5.MiniClusterExtension(
+        new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(taskManagers)
+            .setNumberSlotsPerTaskManager(slots)
+            .build());
+  }
+
   /** Starts the whole job with these options on the cluster of the calling test. */
   public static org.apache.flink.core.execution.JobClient start(TelemetryJobOptions options)
       throws Exception {
