@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
 import java.io.Serializable;
@@ -15,13 +14,7 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoField;
-import java.time.temporal.TemporalAccessor;
 import java.util.Map;
 
 /**
@@ -29,12 +22,23 @@ import java.util.Map;
  * finite values, timestamp bounds; flags values outside their sensor type's range.
  *
  * <p>A streaming parse: the payload is read once, unknown fields are skipped without building
- * a tree.
+ * a tree. Records over {@link #MAX_RECORD_BYTES} are rejected unread. Text fields follow
+ * {@link TextRules}, timestamps {@link Timestamps}.
  */
 public final class EventValidator implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Longest accepted identifier or label; longer ones are almost always corrupt input. */
-  public static final int MAX_TEXT_LENGTH = 256;
+  public static final int MAX_TEXT_LENGTH = TextRules.MAX_TEXT_LENGTH;
+  /**
+   * Largest accepted record. A reading is a few hundred bytes; bigger records are rejected before
+   * parsing, so that no record costs more than this to read.
+   */
+  public static final int MAX_RECORD_BYTES = 1024 * 1024;
+  /**
+   * Longest accepted metadata, as compact JSON text. Bounds validated_telemetry records well
+   * below Kafka's default 1 MiB request size: a larger one would fail the sink on every replay.
+   */
+  public static final int MAX_METADATA_LENGTH = 64 * 1024;
 
   private final long maxEventAgeMillis;
   private final long maxFutureSkewMillis;
@@ -57,10 +61,26 @@ public final class EventValidator implements Serializable {
     if (payload == null || payload.length == 0) {
       throw new RejectedRecordException(RejectReason.EMPTY_RECORD, "record is empty");
     }
+    if (payload.length > MAX_RECORD_BYTES) {
+      throw new RejectedRecordException(RejectReason.RECORD_TOO_LARGE, "record is "
+          + payload.length + " bytes; at most " + MAX_RECORD_BYTES + " (1 MiB) are accepted");
+    }
     // Checked first: Jackson accepts overlong forms and out-of-range code points, and decodes
     // UTF-16/32 when it detects them.
     if (!isUtf8(payload)) {
       throw new RejectedRecordException(RejectReason.INVALID_UTF8, "record is not valid UTF-8 text");
+    }
+    // NUL is valid UTF-8 but never valid JSON; without this, Jackson would take UTF-16 or UTF-32
+    // text (ASCII with NULs between) for what it is and accept it.
+    int nul = indexOfNul(payload);
+    if (nul >= 0) {
+      throw new RejectedRecordException(RejectReason.INVALID_JSON, "record is not valid JSON: "
+          + "NUL byte at byte " + nul + " (UTF-16 or UTF-32 text is not accepted; send UTF-8)");
+    }
+    if (isBom(payload, 0) && isBom(payload, 3)) {
+      // Jackson skips the first and misreads the second as a broken character.
+      throw new RejectedRecordException(RejectReason.INVALID_JSON, "record is not valid JSON: "
+          + "a second byte order mark at byte 3 (only one, at the very start, is ignored)");
     }
     RawFields f;
     try {
@@ -69,8 +89,8 @@ public final class EventValidator implements Serializable {
       throw new RejectedRecordException(RejectReason.INVALID_JSON,
           "record is not valid JSON: " + e.getOriginalMessage() + location(e));
     } catch (IOException e) {
-      // Leading NUL bytes make Jackson guess UTF-16/32; its decoders then fail with a plain
-      // CharConversionException. Still bad input, never a reason to fail the job.
+      // Jackson's decoders can fail with a plain CharConversionException. Still bad input,
+      // never a reason to fail the job.
       throw new RejectedRecordException(RejectReason.INVALID_JSON,
           "record is not valid JSON: " + e.getMessage());
     }
@@ -79,17 +99,17 @@ public final class EventValidator implements Serializable {
 
   private TelemetryReading check(RawFields f, long nowMillis) throws RejectedRecordException {
     TelemetryReading r = new TelemetryReading();
-    r.eventId = required("event_id", f.eventId);
-    r.siteId = required("site_id", f.siteId);
-    r.assetId = required("asset_id", f.assetId);
-    r.sensorId = required("sensor_id", f.sensorId);
-    r.sensorType = required("sensor_type", f.sensorType);
-    r.unit = required("unit", f.unit);
+    r.eventId = TextRules.required("event_id", f.eventId);
+    r.siteId = TextRules.required("site_id", f.siteId);
+    r.assetId = TextRules.required("asset_id", f.assetId);
+    r.sensorId = TextRules.required("sensor_id", f.sensorId);
+    r.sensorType = TextRules.required("sensor_type", f.sensorType);
+    r.unit = TextRules.required("unit", f.unit);
     if (!f.hasTimestamp) {
-      throw missing("timestamp");
+      throw TextRules.missing("timestamp");
     }
     if (!f.hasValue) {
-      throw missing("value");
+      throw TextRules.missing("value");
     }
     if (!Double.isFinite(f.value)) {
       throw new RejectedRecordException(RejectReason.NON_FINITE_VALUE,
@@ -97,10 +117,10 @@ public final class EventValidator implements Serializable {
     }
     r.value = f.value;
     r.timestamp = f.timestamp;
-    checkAge(f.timestamp, nowMillis);
-    r.source = optional("source", f.source, "MQTT");
-    r.schemaVersion = optional("schema_version", f.schemaVersion, "1.0.0");
-    String flag = optional("quality_flag", f.qualityFlag, "GOOD");
+    Timestamps.checkAge(f.timestamp, nowMillis, maxEventAgeMillis, maxFutureSkewMillis);
+    r.source = TextRules.optional("source", f.source, "MQTT");
+    r.schemaVersion = TextRules.optional("schema_version", f.schemaVersion, "1.0.0");
+    String flag = TextRules.optional("quality_flag", f.qualityFlag, "GOOD");
     if (!SensorTypes.QUALITY_FLAGS.contains(flag)) {
       throw new RejectedRecordException(RejectReason.INVALID_FIELD, "field 'quality_flag' must be one of "
           + "GOOD, BAD, UNCERTAIN, OUT_OF_RANGE, SENSOR_FAULT, got '" + flag + "'");
@@ -109,48 +129,6 @@ public final class EventValidator implements Serializable {
     r.qualityFlag = range != null && !range.contains(r.value) ? "OUT_OF_RANGE" : flag;
     r.metadataJson = f.metadataJson;
     return r;
-  }
-
-  private void checkAge(long timestamp, long nowMillis) throws RejectedRecordException {
-    if (timestamp < nowMillis - maxEventAgeMillis) {
-      String hint = timestamp > 0 && timestamp < 100_000_000_000L
-          ? " (it looks like epoch seconds; the contract wants epoch milliseconds)" : "";
-      throw new RejectedRecordException(RejectReason.TIMESTAMP_TOO_OLD, "timestamp " + timestamp
-          + " is older than the accepted age of " + Duration.ofMillis(maxEventAgeMillis) + hint);
-    }
-    if (timestamp > nowMillis + maxFutureSkewMillis) {
-      throw new RejectedRecordException(RejectReason.TIMESTAMP_IN_FUTURE, "timestamp " + timestamp
-          + " is more than " + Duration.ofMillis(maxFutureSkewMillis) + " ahead of processing time");
-    }
-  }
-
-  private static String required(String field, String value) throws RejectedRecordException {
-    if (value == null) {
-      throw missing(field);
-    }
-    if (value.isBlank()) {
-      throw new RejectedRecordException(RejectReason.MISSING_FIELD,
-          "required field '" + field + "' is empty");
-    }
-    return checkLength(field, value);
-  }
-
-  private static String optional(String field, String value, String fallback)
-      throws RejectedRecordException {
-    return value == null || value.isBlank() ? fallback : checkLength(field, value);
-  }
-
-  private static String checkLength(String field, String value) throws RejectedRecordException {
-    if (value.length() > MAX_TEXT_LENGTH) {
-      throw new RejectedRecordException(RejectReason.INVALID_FIELD, "field '" + field + "' is "
-          + value.length() + " characters long; at most " + MAX_TEXT_LENGTH + " are accepted");
-    }
-    return value;
-  }
-
-  private static RejectedRecordException missing(String field) {
-    return new RejectedRecordException(RejectReason.MISSING_FIELD,
-        "required field '" + field + "' is missing or null");
   }
 
   /** Field values as read, before the contract's checks. */
@@ -199,7 +177,12 @@ public final class EventValidator implements Serializable {
       case "source" -> f.source = text(p, name);
       case "schema_version" -> f.schemaVersion = text(p, name);
       case "value" -> readValue(p, f);
-      case "timestamp" -> readTimestamp(p, f);
+      case "timestamp" -> {
+        if (p.currentToken() != JsonToken.VALUE_NULL) {
+          f.timestamp = Timestamps.read(p);
+          f.hasTimestamp = true;
+        }
+      }
       case "metadata" -> f.metadataJson = metadata(p);
       default -> p.skipChildren();
     }
@@ -228,48 +211,6 @@ public final class EventValidator implements Serializable {
     f.hasValue = true;
   }
 
-  private static void readTimestamp(JsonParser p, RawFields f)
-      throws IOException, RejectedRecordException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NULL) {
-      return;
-    }
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      try {
-        f.timestamp = p.getLongValue();
-      } catch (InputCoercionException e) {
-        throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP,
-            "timestamp " + p.getText() + " is out of range for epoch milliseconds");
-      }
-    } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      double ms = p.getDoubleValue();
-      if (!Double.isFinite(ms) || Math.abs(ms) > 9.0e15) {
-        throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP,
-            "timestamp " + p.getText() + " is not a usable epoch milliseconds value");
-      }
-      f.timestamp = (long) Math.floor(ms);
-    } else if (t == JsonToken.VALUE_STRING) {
-      f.timestamp = parseIsoTimestamp(p.getText());
-    } else {
-      throw wrongType("timestamp", "epoch milliseconds or an ISO-8601 string", t);
-    }
-    f.hasTimestamp = true;
-  }
-
-  /** ISO-8601 date-time; without an offset it is taken as UTC, as the contract's timestamps are. */
-  static long parseIsoTimestamp(String text) throws RejectedRecordException {
-    try {
-      TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parse(text.trim());
-      Instant instant = parsed.isSupported(ChronoField.OFFSET_SECONDS)
-          ? Instant.from(parsed)
-          : java.time.LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
-      return instant.toEpochMilli();
-    } catch (DateTimeException | ArithmeticException e) {
-      throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP, "timestamp '"
-          + abbreviate(text) + "' is neither epoch milliseconds nor an ISO-8601 date-time");
-    }
-  }
-
   /** Re-encodes the metadata object compactly; its values must be strings. */
   private String metadata(JsonParser p) throws IOException, RejectedRecordException {
     JsonToken t = p.currentToken();
@@ -286,16 +227,22 @@ public final class EventValidator implements Serializable {
         String key = p.currentName();
         JsonToken v = p.nextToken();
         if (v != JsonToken.VALUE_STRING) {
-          throw wrongType("metadata." + key, "a string", v);
+          throw wrongType("metadata." + TextRules.abbreviate(key), "a string", v);
         }
-        g.writeStringField(key, p.getText());
+        g.writeStringField(TextRules.storable("metadata key", key),
+            TextRules.storable("metadata." + key, p.getText()));
       }
       g.writeEndObject();
+    }
+    if (out.getBuffer().length() > MAX_METADATA_LENGTH) {
+      throw new RejectedRecordException(RejectReason.INVALID_FIELD, "field 'metadata' is "
+          + out.getBuffer().length() + " characters long as JSON; at most " + MAX_METADATA_LENGTH
+          + " are accepted");
     }
     return out.toString();
   }
 
-  private static RejectedRecordException wrongType(String field, String expected, JsonToken t) {
+  static RejectedRecordException wrongType(String field, String expected, JsonToken t) {
     return new RejectedRecordException(RejectReason.WRONG_TYPE,
         "field '" + field + "' must be " + expected + ", got " + describe(t));
   }
@@ -320,8 +267,18 @@ public final class EventValidator implements Serializable {
     return " (at byte " + p.currentLocation().getByteOffset() + ")";
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+  private static boolean isBom(byte[] payload, int at) {
+    return payload.length >= at + 3 && payload[at] == (byte) 0xEF
+        && payload[at + 1] == (byte) 0xBB && payload[at + 2] == (byte) 0xBF;
+  }
+
+  private static int indexOfNul(byte[] payload) {
+    for (int i = 0; i < payload.length; i++) {
+      if (payload[i] == 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static boolean isUtf8(byte[] payload) {

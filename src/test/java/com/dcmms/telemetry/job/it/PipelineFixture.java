@@ -18,12 +18,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,6 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class PipelineFixture {
   public static final ObjectMapper JSON = new ObjectMapper();
+  /** Largest raw record the tests send, once {@link #allowLargeRawRecords()}. */
+  public static final int MAX_RAW_RECORD_BYTES = 4 * 1024 * 1024;
 
   public final String name;
   public final String rawTopic;
@@ -79,19 +87,43 @@ public final class PipelineFixture {
     return questDb;
   }
 
-  /** Produces the records in order (idempotent producer, acks=all) and waits for every ack. */
-  public void produce(List<ProducerRecord<byte[], byte[]>> records) {
+  /**
+   * Produces the records in order (idempotent producer, acks=all), waits for every ack and
+   * returns where each one landed.
+   */
+  public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) {
     Properties p = kafka.clientProperties();
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RAW_RECORD_BYTES));
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
       for (ProducerRecord<byte[], byte[]> r : records) {
-        producer.send(r);
+        acks.add(producer.send(r));
       }
       producer.flush();
+      List<RecordMetadata> landed = new ArrayList<>();
+      for (Future<RecordMetadata> ack : acks) {
+        landed.add(ack.get());
+      }
+      return landed;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("could not produce to " + rawTopic, e);
+    }
+  }
+
+  /** Lets raw_telemetry take records of up to {@link #MAX_RAW_RECORD_BYTES} (Kafka's default is 1 MiB). */
+  public void allowLargeRawRecords() {
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, rawTopic);
+    AlterConfigOp op = new AlterConfigOp(new ConfigEntry("max.message.bytes",
+        Integer.toString(MAX_RAW_RECORD_BYTES)), AlterConfigOp.OpType.SET);
+    try {
+      kafka.admin().incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("could not raise max.message.bytes of " + rawTopic, e);
     }
   }
 
@@ -150,8 +182,15 @@ public final class PipelineFixture {
 
   /** A MiniCluster for a test class: {@code taskManagers} × {@code slots}. */
   public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(int taskManagers, int slots) {
+    return miniCluster(taskManagers, slots, new org.apache.flink.configuration.Configuration());
+  }
+
+  /** A MiniCluster with this configuration, e.g. a metric reporter's. */
+  public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(int taskManagers,
+      int slots, org.apache.flink.configuration.Configuration configuration) {
     return new org.apache.flink.test.junit5.MiniClusterExtension(
         new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(configuration)
             .setNumberTaskManagers(taskManagers)
             .setNumberSlotsPerTaskManager(slots)
             .build());

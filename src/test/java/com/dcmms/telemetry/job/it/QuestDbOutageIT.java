@@ -9,16 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,15 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(RealServers.class)
 class QuestDbOutageIT {
-  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+  private static final JobMetrics METRICS = new JobMetrics();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-          .setNumberTaskManagers(1)
-          .setNumberSlotsPerTaskManager(2)
-          .build());
+  static final MiniClusterExtension FLINK =
+      PipelineFixture.miniCluster(1, 2, METRICS.configuration());
 
   @TempDir
   Path checkpoints;
@@ -59,34 +47,17 @@ class QuestDbOutageIT {
       try {
         fx.produce(fx.readings(10, 20, 10, base, "site-9", "CURRENT"));
         await().atMost(Duration.ofSeconds(60))
-            .until(() -> sum(id, "questdbRetries") > 0 && sum(id, "questdbUnavailable") > 0);
+            .until(() -> METRICS.sum(id, "questdbRetries") > 0 && METRICS.sum(id, "questdbUnavailable") > 0);
       } finally {
         fx.questDb().start();
       }
       TelemetryJobIT.awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), 200);
       assertThat(fx.questDb().count("SELECT count_distinct(event_id) FROM " + fx.table)).isEqualTo(200);
       TelemetryJobIT.awaitExactly(() -> (long) fx.readCommitted(fx.validatedTopic).size(), 200);
-      await().atMost(Duration.ofSeconds(30)).until(() -> sum(id, "questdbUnavailable") == 0);
-      assertThat(sum(id, "questdbRowsWritten")).isGreaterThanOrEqualTo(200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> METRICS.sum(id, "questdbUnavailable") == 0);
+      assertThat(METRICS.sum(id, "questdbRowsWritten")).isGreaterThanOrEqualTo(200);
     } finally {
       job.cancel().get();
     }
-  }
-
-  /** The sum of a metric over all subtasks of the job. */
-  private static double sum(JobID job, String name) {
-    Map<String, Metric> metrics = new HashMap<>(METRICS.getMetricsByIdentifiers(job));
-    double total = 0;
-    for (Map.Entry<String, Metric> e : metrics.entrySet()) {
-      if (!e.getKey().endsWith("." + name)) {
-        continue;
-      }
-      if (e.getValue() instanceof Counter c) {
-        total += c.getCount();
-      } else if (e.getValue() instanceof Gauge<?> g && g.getValue() instanceof Number n) {
-        total += n.doubleValue();
-      }
-    }
-    return total;
   }
 }

@@ -13,15 +13,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -397,15 +393,11 @@ class SerializersTest {
   }
 
   private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
-    return new ConsumerRecord<>("raw_telemetry", 3, 987_654L, T - 77, TimestampType.CREATE_TIME,
-        -1, value == null ? -1 : value.length, null, value, new RecordHeaders(), Optional.empty());
+    return RawRecords.record(3, 987_654L, T - 77, value);
   }
 
-  private static ParsedRecord deserializeOne(ConsumerRecord<byte[], byte[]> record) throws Exception {
-    List<ParsedRecord> out = new ArrayList<>();
-    new RawTelemetryDeserializer(validator()).deserialize(record, new ListCollector<>(out));
-    assertThat(out).hasSize(1);
-    return out.get(0);
+  private static ParsedRecord deserializeOne(ConsumerRecord<byte[], byte[]> record) {
+    return RawRecords.deserializeOne(new RawTelemetryDeserializer(validator()), record);
   }
 
   private static List<String> fieldNames(JsonNode json) {
