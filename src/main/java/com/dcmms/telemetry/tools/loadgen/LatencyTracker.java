@@ -15,6 +15,10 @@ public final class LatencyTracker {
   final Percentiles questDb = new Percentiles();
   final Percentiles kafka = new Percentiles();
   final Percentiles producerAck = new Percentiles();
+  /** (produce time in epoch ms, latency in µs) of each seen sample, for a latency-over-time plot. */
+  final List<long[]> questDbSeries = java.util.Collections.synchronizedList(new ArrayList<>());
+  final List<long[]> kafkaSeries = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final long epochMillisAtNano0 = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
 
   /** Called just before the produce call of a sampled reading. */
   void sent(String eventId, long sentNanos) {
@@ -30,6 +34,7 @@ public final class LatencyTracker {
     Long sent = pendingKafka.remove(eventId);
     if (sent != null) {
       kafka.add((nowNanos - sent) / 1_000);
+      kafkaSeries.add(new long[] {epochMillisAtNano0 + sent / 1_000_000, (nowNanos - sent) / 1_000});
     }
   }
 
@@ -37,6 +42,7 @@ public final class LatencyTracker {
     Long sent = pendingQuestDb.remove(eventId);
     if (sent != null) {
       questDb.add((nowNanos - sent) / 1_000);
+      questDbSeries.add(new long[] {epochMillisAtNano0 + sent / 1_000_000, (nowNanos - sent) / 1_000});
     }
   }
 

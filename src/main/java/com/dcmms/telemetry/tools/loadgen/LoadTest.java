@@ -131,10 +131,17 @@ public final class LoadTest {
       if (questDbWatcher.lastError() != null && latency.pendingQuestDbCount() > 0) {
         out.println("  (last QuestDB error: " + questDbWatcher.lastError() + ")");
       }
-      if (settled != null) {
-        return verifier.check(settled) ? OK : VERIFY_FAILED;
+      Boolean verified = settled == null ? null : verifier.check(settled);
+      if (!o.reportJson().isEmpty()) {
+        try {
+          JsonReport.write(java.nio.file.Path.of(o.reportJson()), o, counters, latency,
+              producer.achievedRate(sent), producer.elapsedNanos(), verified);
+        } catch (java.io.IOException e) {
+          out.println("load-test: cannot write " + o.reportJson() + ": " + e.getMessage());
+          return USAGE_ERROR;
+        }
       }
-      return OK;
+      return verified == null || verified ? OK : VERIFY_FAILED;
     } finally {
       running = null;
       ticker.shutdownNow();

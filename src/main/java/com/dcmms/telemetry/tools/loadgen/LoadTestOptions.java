@@ -18,7 +18,8 @@ public record LoadTestOptions(
     int sites, int assets, int sensors,
     double anomalies, double duplicates, double nearDuplicates, double malformed,
     double outOfOrder, Duration maxDisorder, double latencySample,
-    boolean verify, Duration verifyTimeout, Duration settle, String runId, long seed) {
+    boolean verify, Duration verifyTimeout, Duration settle, String runId, long seed,
+    String reportJson) {
 
   /** Default run length when neither --events nor --duration is given. */
   public static final long DEFAULT_EVENTS = 10_000;
@@ -51,6 +52,8 @@ public record LoadTestOptions(
                                    above the job's checkpoint interval)
         --run-id ID                tags event ids and sensors (default random)
         --seed N                   random seed of the data (default random)
+        --report-json FILE         also write the counts, rates, latencies and latency samples
+                                   (produce time, latency) as JSON, for the benchmark
       """;
 
   /** Parses {@code --key value} (or {@code --key=value}) arguments. */
@@ -107,7 +110,8 @@ public record LoadTestOptions(
         r.share("latency-sample", "0.01"), given.containsKey("verify") && Boolean.parseBoolean(given.get("verify")),
         r.get("verify-timeout", "180s", LoadTestOptions::duration), r.get("settle", "40s", LoadTestOptions::duration),
         r.text("run-id", "lt" + UUID.randomUUID().toString().substring(0, 8)),
-        r.get("seed", Long.toString(System.nanoTime()), Long::parseLong));
+        r.get("seed", Long.toString(System.nanoTime()), Long::parseLong),
+        given.containsKey("report-json") ? r.text("report-json", "") : "");
     o.check();
     return o;
   }
@@ -115,7 +119,7 @@ public record LoadTestOptions(
   private static final List<String> KEYS = List.of("bootstrap-servers", "topic", "validated-topic",
       "dlq-topic", "questdb-url", "table", "events", "duration", "rate", "workers", "sites", "assets",
       "sensors", "anomalies", "duplicates", "near-duplicates", "malformed", "out-of-order",
-      "max-disorder", "latency-sample", "verify", "verify-timeout", "settle", "run-id", "seed", "help");
+      "max-disorder", "latency-sample", "verify", "verify-timeout", "settle", "run-id", "seed", "report-json", "help");
 
   private void check() {
     if (!(rate >= 0) || Double.isInfinite(rate)) {

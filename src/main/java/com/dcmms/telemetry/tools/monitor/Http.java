@@ -19,7 +19,7 @@ public final class Http {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  String text(String url) throws IOException, InterruptedException {
+  public String text(String url) throws IOException, InterruptedException {
     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
@@ -28,7 +28,7 @@ public final class Http {
     return r.body();
   }
 
-  JsonNode json(String url) throws IOException, InterruptedException {
+  public JsonNode json(String url) throws IOException, InterruptedException {
     return JSON.readTree(text(url));
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dcmms.telemetry.devinfra.RealServers;
 import com.dcmms.telemetry.job.it.PipelineFixture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,13 +46,28 @@ class LoadTestIT {
           "--table", fx.table, "--events", "2000", "--rate", "1000", "--workers", "2",
           "--anomalies", "0.02", "--duplicates", "0.02", "--near-duplicates", "0.02",
           "--malformed", "0.01", "--out-of-order", "0.05", "--latency-sample", "0.05",
-          "--verify", "--settle", "15s", "--verify-timeout", "120s"}, out);
+          "--verify", "--settle", "15s", "--verify-timeout", "120s",
+          "--report-json", checkpoints.resolve("report.json").toString()}, out);
       String report = buffer.toString(StandardCharsets.UTF_8);
       System.out.println(report);
       assertThat(report).contains("RESULT: PASS").doesNotContain("FAIL ");
       assertThat(report).containsPattern("e2e to QuestDB row +p50 ");
       assertThat(report).containsPattern("e2e to validated_telemetry +p50 ");
       assertThat(status).isEqualTo(LoadTest.OK);
+
+      // The benchmark reads the same figures from the JSON report.
+      JsonNode json = new ObjectMapper().readTree(checkpoints.resolve("report.json").toFile());
+      assertThat(json.path("sent").asLong()).isEqualTo(2000);
+      assertThat(json.path("verified").asBoolean()).isTrue();
+      assertThat(json.path("expectedReadings").asLong())
+          .isEqualTo(json.path("sent_VALID").asLong() + json.path("sent_ANOMALY").asLong());
+      for (String output : new String[] {"questDb", "validatedTelemetry"}) {
+        JsonNode latency = json.path(output);
+        assertThat(latency.path("count").asInt()).as(output).isPositive();
+        assertThat(latency.path("series")).as(output).hasSize(latency.path("count").asInt());
+        assertThat(latency.path("p99Ms").asDouble()).as(output)
+            .isBetween(latency.path("p50Ms").asDouble(), latency.path("maxMs").asDouble());
+      }
     } finally {
       job.cancel().get();
     }

@@ -1,0 +1,89 @@
+package com.dcmms.telemetry.tools.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The benchmark's options; {@code --smoke} shrinks every phase to fit CI's two minutes. */
+record BenchOptions(Path out, long events, double rate, Duration duration, int parallelism,
+    Duration checkpointInterval, int sites, int assets, int sensors, String serviceJavaOpts,
+    Path serviceJar, String serversClasspath, Duration drainTimeout, Duration sampleEvery) {
+
+  static final String USAGE = """
+      usage: bench/run [--smoke] [options]
+        --events N               pre-loaded events drained by the baseline and the service (5000000)
+        --rate R --duration D    the fixed-rate phase (10000 events/s for 120s)
+        --parallelism P          the service's parallelism (8, the embedded default)
+        --checkpoint-interval D  the service's checkpoint interval (10s)
+        --sites S --assets A --sensors N   the data profile (10 x 100 x 10 = 10,000 sensors)
+        --service-java-opts "…"  JVM options of the service (-Xmx512m)
+        --drain-timeout D        longest drain of the pre-loaded topic (30m)
+        --out DIR                report, plot, JSON and logs (target/bench)
+        --smoke                  20,000 events, 2,000 events/s for 15s, parallelism 2, 5s checkpoints
+      """;
+
+  private static final List<String> KEYS = List.of("events", "rate", "duration", "parallelism",
+      "checkpoint-interval", "sites", "assets", "sensors", "service-java-opts", "drain-timeout", "out",
+      "service-jar", "servers-classpath");
+
+  static BenchOptions parse(String... args) {
+    Map<String, String> a = new HashMap<>();
+    boolean smoke = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--smoke")) {
+        smoke = true;
+        continue;
+      }
+      String key = args[i].startsWith("--") ? args[i].substring(2) : "";
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("option " + args[i] + " needs a value");
+      }
+      a.put(key, args[++i]);
+    }
+    if (!a.containsKey("servers-classpath")) {
+      throw new IllegalArgumentException("--servers-classpath is required (bench/run passes it)");
+    }
+    BenchOptions o = new BenchOptions(Path.of(a.getOrDefault("out", "target/bench")),
+        Long.parseLong(a.getOrDefault("events", smoke ? "20000" : "5000000")),
+        Double.parseDouble(a.getOrDefault("rate", smoke ? "2000" : "10000")),
+        duration(a.getOrDefault("duration", smoke ? "15s" : "120s")),
+        Integer.parseInt(a.getOrDefault("parallelism", smoke ? "2" : "8")),
+        duration(a.getOrDefault("checkpoint-interval", smoke ? "5s" : "10s")),
+        Integer.parseInt(a.getOrDefault("sites", "10")), Integer.parseInt(a.getOrDefault("assets", "100")),
+        Integer.parseInt(a.getOrDefault("sensors", "10")), a.getOrDefault("service-java-opts", "-Xmx512m"),
+        Path.of(a.getOrDefault("service-jar", "target/quarkus-app/quarkus-run.jar")),
+        a.get("servers-classpath"), duration(a.getOrDefault("drain-timeout", "30m")), Duration.ofSeconds(2));
+    if (o.events <= 0 || o.rate <= 0 || o.parallelism <= 0 || o.sites <= 0 || o.assets <= 0 || o.sensors <= 0) {
+      throw new IllegalArgumentException("events, rate, parallelism and the profile must be positive");
+    }
+    return o;
+  }
+
+  /** "120s", "2m", "500ms". */
+  static Duration duration(String text) {
+    String t = text.trim();
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+    }
+    long n = Long.parseLong(t.substring(0, t.length() - 1));
+    return switch (t.charAt(t.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      default -> throw new IllegalArgumentException("a duration looks like 120s, 2m or 500ms, got " + text);
+    };
+  }
+
+  String describe() {
+    return String.format(Locale.ROOT, "%,d pre-loaded events; %,.0f events/s for %d s; service parallelism %d, "
+            + "checkpoints every %d s, EXACTLY_ONCE, %s; profile %d x %d x %d = %,d sensors; %d cores",
+        events, rate, duration.toSeconds(), parallelism, checkpointInterval.toSeconds(), serviceJavaOpts,
+        sites, assets, sensors, sites * assets * sensors, Runtime.getRuntime().availableProcessors());
+  }
+}

@@ -1,0 +1,76 @@
+package com.dcmms.telemetry.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's options, its table and its plot. */
+class BenchReportTest {
+
+  @Test
+  void fullRunDefaultsAreTheIssuesFigures() {
+    BenchOptions o = BenchOptions.parse("--servers-classpath", "cp");
+    assertThat(o.events()).isEqualTo(5_000_000);
+    assertThat(o.rate()).isEqualTo(10_000);
+    assertThat(o.duration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(o.parallelism()).isEqualTo(8);
+  }
+
+  @Test
+  void smokeShrinksEveryPhaseAndExplicitOptionsStillWin() {
+    BenchOptions o = BenchOptions.parse("--smoke", "--servers-classpath", "cp", "--rate", "500");
+    assertThat(o.events()).isEqualTo(20_000);
+    assertThat(o.duration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(o.parallelism()).isEqualTo(2);
+    assertThat(o.rate()).isEqualTo(500);
+  }
+
+  @Test
+  void refusesUnknownOptionsMissingValuesAndNonsense() {
+    assertThatThrownBy(() -> BenchOptions.parse("--servers-classpath", "cp", "--evnts", "1"))
+        .hasMessageContaining("unknown option --evnts");
+    assertThatThrownBy(() -> BenchOptions.parse("--servers-classpath", "cp", "--rate"))
+        .hasMessageContaining("--rate needs a value");
+    assertThatThrownBy(() -> BenchOptions.parse("--rate", "5"))
+        .hasMessageContaining("--servers-classpath is required");
+    assertThatThrownBy(() -> BenchOptions.parse("--servers-classpath", "cp", "--parallelism", "0"))
+        .hasMessageContaining("must be positive");
+    assertThatThrownBy(() -> BenchOptions.duration("2 weeks")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void tableMarksMissedTargetsAndCountsThem() {
+    BenchTable t = new BenchTable();
+    t.info("baseline", "60,000");
+    t.check("drain", "30,000", ">= 100,000", "0.50x", false);
+    t.check("verify", "PASS", "PASS", "", true);
+
+    assertThat(t.missed()).isEqualTo(1);
+    assertThat(t.text()).containsPattern("drain +30,000 +>= 100,000 +0.50x +MISSED")
+        .containsPattern("verify +PASS +PASS +met");
+    assertThat(t.markdown()).contains("| drain | 30,000 | >= 100,000 | 0.50x | **missed** |")
+        .contains("| baseline | 60,000 |  |  |  |");
+  }
+
+  @Test
+  void plotHasOnePointPerSampleAndALegendPerSeries() {
+    String svg = LatencyPlot.svg("latency <test>", List.of(
+        new LatencyPlot.Series("QuestDB", "#00f", List.of(new double[] {1_000, 120}, new double[] {3_000, 80})),
+        new LatencyPlot.Series("Kafka", "#f00", List.of(new double[] {2_000, 4_500}))));
+
+    assertThat(svg).startsWith("<svg").endsWith("</svg>\n").contains("latency &lt;test&gt;")
+        .contains("QuestDB (2 samples)").contains("Kafka (1 samples)");
+    assertThat(svg.split("<circle", -1)).hasSize(4);
+    assertThat(svg).contains(">5.0 s<"); // the axis goes to the next round value above 4.5 s
+  }
+
+  @Test
+  void axisTopIsTheNextRoundValue() {
+    assertThat(LatencyPlot.niceCeiling(4_500)).isEqualTo(5_000);
+    assertThat(LatencyPlot.niceCeiling(130)).isEqualTo(200);
+    assertThat(LatencyPlot.niceCeiling(1_000)).isEqualTo(1_000);
+  }
+}
