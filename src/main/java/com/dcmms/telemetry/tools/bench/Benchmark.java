@@ -69,13 +69,14 @@ public final class Benchmark {
       table.info("bare baseline, 2 threads (events/s)", rate(base2));
 
       try (ChildProcess service = startService()) {
-        Drain drain = drain(service, expected);
+        Drain drain = drain(service, servers, expected);
         table.check("service drain, all features on (events/s)", rate(drain.rate()),
             ">= 100,000 and >= 0.5x baseline", ratio(drain.rate() / baseline),
             drain.rate() >= 100_000 && drain.rate() >= 0.5 * baseline);
         table.info("service RSS peak while draining", mb(drain.peakRss()));
+        table.info("CPU while draining: service / Kafka + QuestDB (cores)", drain.cpu());
         // Exit 1 only when data was lost or mangled; a missed target shows in the table.
-        return finish(fixedRate(service, drain) ? 0 : 1);
+        return finish(fixedRate(service, servers, drain) ? 0 : 1);
       }
     }
   }
@@ -151,10 +152,11 @@ public final class Benchmark {
     return r.eventsPerSecond();
   }
 
-  record Drain(double rate, long peakRss, double seconds) {}
+  record Drain(double rate, long peakRss, double seconds, String cpu) {}
 
   /** From the job running to every expected row written by the sink, sampled every second. */
-  private Drain drain(ChildProcess service, long expected) throws Exception {
+  private Drain drain(ChildProcess service, ChildProcess servers, long expected) throws Exception {
+    CpuShare cpu = new CpuShare(service, servers);
     ServiceSource source = new ServiceSource(http, serviceUrl);
     long startNanos = 0;
     long peakRss = 0;
@@ -171,7 +173,7 @@ public final class Benchmark {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double rate = o.events() / seconds;
         say("drained %d events in %.1f s = %.0f events/s", o.events(), seconds, rate);
-        return new Drain(rate, peakRss, seconds);
+        return new Drain(rate, peakRss, seconds, cpu.since());
       }
       if (s != null && startNanos != 0 && (last == null || s.atMillis() - last.atMillis() >= 5_000)) {
         say("  draining: %d read, %d stored of %d", s.recordsIn(), s.recordsOut(), expected);
@@ -183,12 +185,11 @@ public final class Benchmark {
   }
 
   /** The fixed-rate phase: a load test with --verify while the service is sampled; false on a failed check. */
-  private boolean fixedRate(ChildProcess service, Drain drain) throws Exception {
+  private boolean fixedRate(ChildProcess service, ChildProcess servers, Drain drain) throws Exception {
+    CpuShare cpu = new CpuShare(service, servers);
     ServiceSource source = new ServiceSource(http, serviceUrl);
     List<Sample> samples = new ArrayList<>();
     List<Long> rss = new ArrayList<>();
-    double cpu0 = service.cpuSeconds();
-    long t0 = System.nanoTime();
     JsonNode[] result = new JsonNode[1];
     Exception[] failure = new Exception[1];
     Thread load = new Thread(() -> {
@@ -211,7 +212,6 @@ public final class Benchmark {
     if (failure[0] != null) {
       throw failure[0];
     }
-    double cpuShare = (service.cpuSeconds() - cpu0) / ((System.nanoTime() - t0) / 1e9);
     JsonNode r = result[0];
     double rateAchieved = r.path("rateAchieved").asDouble();
     table.check(String.format(Locale.ROOT, "fixed rate (events/s, %d s)", o.duration().toSeconds()),
@@ -234,7 +234,7 @@ public final class Benchmark {
     long fixedRss = rss.stream().mapToLong(Long::longValue).max().orElse(-1);
     table.check("service RSS, max at fixed rate", mb(fixedRss), "<= 512 MB", "", fixedRss > 0 && fixedRss <= 512L << 20);
     table.info("service RSS, max over the whole run", mb(peakRss));
-    table.info("service CPU at fixed rate (cores of 2)", String.format(Locale.ROOT, "%.2f", cpuShare));
+    table.info("CPU, fixed-rate phase incl. verify: service / Kafka + QuestDB (cores)", cpu.since());
     boolean verified = r.path("verified").asBoolean(false);
     table.check("verify: exact readings, records and dead letters", verified ? "PASS" : "FAIL", "PASS", "", verified);
     writePlot(r);
@@ -269,6 +269,28 @@ public final class Benchmark {
     List<double[]> out = new ArrayList<>();
     series.forEach(p -> out.add(new double[] {p.get(0).asDouble(), p.get(1).asDouble()}));
     return out;
+  }
+
+  /** CPU used by the service and by the servers since it was made, in cores (the load generator is the rest). */
+  private static final class CpuShare {
+    private final ChildProcess service;
+    private final ChildProcess servers;
+    private final double service0;
+    private final double servers0;
+    private final long t0 = System.nanoTime();
+
+    CpuShare(ChildProcess service, ChildProcess servers) {
+      this.service = service;
+      this.servers = servers;
+      this.service0 = service.cpuSeconds();
+      this.servers0 = servers.cpuSeconds();
+    }
+
+    String since() {
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      return String.format(Locale.ROOT, "%.2f / %.2f of %d", (service.cpuSeconds() - service0) / seconds,
+          (servers.cpuSeconds() - servers0) / seconds, Runtime.getRuntime().availableProcessors());
+    }
   }
 
   /** Runs the load generator in this JVM and returns its JSON report. */
