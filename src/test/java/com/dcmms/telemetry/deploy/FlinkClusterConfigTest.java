@@ -7,18 +7,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import com.dcmms.telemetry.job.DesignCheckpointing;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
@@ -84,17 +83,7 @@ class FlinkClusterConfigTest {
 
   @Test
   void checkpointsEvery30SecondsExactlyOnceIncrementallyAndKeepsThemOnCancel() {
-    assertThat(config.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE))
-        .isEqualTo(CheckpointingMode.EXACTLY_ONCE);
-    assertThat(config.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT)).isEqualTo(Duration.ofMinutes(10));
-    assertThat(config.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS))
-        .isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.get(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS)).isEqualTo(2);
-    assertThat(config.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isEqualTo(3);
-    assertThat(config.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
-    assertThat(config.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
-        .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    DesignCheckpointing.assertCarriedBy(config);
     assertThat(config.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file:///data/checkpoints");
     assertThat(config.get(CheckpointingOptions.SAVEPOINT_DIRECTORY))
         .isEqualTo("file:///data/checkpoints/savepoints");

@@ -13,12 +13,10 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -421,19 +419,9 @@ class TelemetryJobOptionsTest {
     assertThat(c.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(8);
     assertThat(c.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(1024);
     assertThat(c.get(PipelineOptions.OBJECT_REUSE)).isTrue();
-    assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE))
-        .isEqualTo(CheckpointingMode.EXACTLY_ONCE);
-    assertThat(c.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT)).isEqualTo(Duration.ofMinutes(10));
-    assertThat(c.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS))
-        .isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.get(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS)).isEqualTo(2);
-    assertThat(c.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isEqualTo(3);
-    assertThat(c.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
-        .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    DesignCheckpointing.assertCarriedBy(c);
     assertThat(c.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
         .isEqualTo("file:///tmp/flink-checkpoints");
-    assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
     assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
     assertThat(c.get(RocksDBOptions.PREDEFINED_OPTIONS)).isEqualTo("SPINNING_DISK_OPTIMIZED_HIGH_MEM");
     assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");

@@ -1,5 +1,7 @@
 package com.dcmms.telemetry.tools.bench;
 
+import com.dcmms.telemetry.tools.loadgen.LoadTestOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,32 +54,17 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
     BenchOptions o = new BenchOptions(Path.of(a.getOrDefault("out", "target/bench")),
         Long.parseLong(a.getOrDefault("events", smoke ? "20000" : "5000000")),
         Double.parseDouble(a.getOrDefault("rate", smoke ? "2000" : "10000")),
-        duration(a.getOrDefault("duration", smoke ? "15s" : "120s")),
+        LoadTestOptions.duration(a.getOrDefault("duration", smoke ? "15s" : "120s")),
         Integer.parseInt(a.getOrDefault("parallelism", smoke ? "2" : "8")),
-        duration(a.getOrDefault("checkpoint-interval", smoke ? "5s" : "10s")),
+        LoadTestOptions.duration(a.getOrDefault("checkpoint-interval", smoke ? "5s" : "10s")),
         Integer.parseInt(a.getOrDefault("sites", "10")), Integer.parseInt(a.getOrDefault("assets", "100")),
         Integer.parseInt(a.getOrDefault("sensors", "10")), a.getOrDefault("service-java-opts", "-Xmx512m"),
         Path.of(a.getOrDefault("service-jar", "target/quarkus-app/quarkus-run.jar")),
-        a.get("servers-classpath"), duration(a.getOrDefault("drain-timeout", "30m")), Duration.ofSeconds(2));
+        a.get("servers-classpath"), LoadTestOptions.duration(a.getOrDefault("drain-timeout", "30m")), Duration.ofSeconds(2));
     if (o.events <= 0 || o.rate <= 0 || o.parallelism <= 0 || o.sites <= 0 || o.assets <= 0 || o.sensors <= 0) {
       throw new IllegalArgumentException("events, rate, parallelism and the profile must be positive");
     }
     return o;
-  }
-
-  /** "120s", "2m", "500ms". */
-  static Duration duration(String text) {
-    String t = text.trim();
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-    }
-    long n = Long.parseLong(t.substring(0, t.length() - 1));
-    return switch (t.charAt(t.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      default -> throw new IllegalArgumentException("a duration looks like 120s, 2m or 500ms, got " + text);
-    };
   }
 
   String describe() {

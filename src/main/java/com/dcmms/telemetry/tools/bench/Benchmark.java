@@ -31,6 +31,7 @@ public final class Benchmark {
   private String kafka;
   private int questDbHttp;
   private int questDbPg;
+  private String serviceUrl;
 
   private Benchmark(BenchOptions o) {
     this.o = o;
@@ -140,7 +141,6 @@ public final class Benchmark {
     return service;
   }
 
-  private String serviceUrl;
 
   // The phases.
 
@@ -269,28 +269,6 @@ public final class Benchmark {
     List<double[]> out = new ArrayList<>();
     series.forEach(p -> out.add(new double[] {p.get(0).asDouble(), p.get(1).asDouble()}));
     return out;
-  }
-
-  /** CPU used by the service and by the servers since it was made, in cores (the load generator is the rest). */
-  private static final class CpuShare {
-    private final ChildProcess service;
-    private final ChildProcess servers;
-    private final double service0;
-    private final double servers0;
-    private final long t0 = System.nanoTime();
-
-    CpuShare(ChildProcess service, ChildProcess servers) {
-      this.service = service;
-      this.servers = servers;
-      this.service0 = service.cpuSeconds();
-      this.servers0 = servers.cpuSeconds();
-    }
-
-    String since() {
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      return String.format(Locale.ROOT, "%.2f / %.2f of %d", (service.cpuSeconds() - service0) / seconds,
-          (servers.cpuSeconds() - servers0) / seconds, Runtime.getRuntime().availableProcessors());
-    }
   }
 
   /** Runs the load generator in this JVM and returns its JSON report. */

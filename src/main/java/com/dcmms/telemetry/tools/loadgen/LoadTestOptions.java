@@ -165,7 +165,8 @@ public record LoadTestOptions(
   }
 
   /** Parses 60s, 500ms, 2m, 1h, 1.5s; a bare number means seconds. */
-  static Duration duration(String text) {
+  /** "60s", "500ms", "2m", "1.5h"; a bare number is seconds. */
+  public static Duration duration(String text) {
     Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a duration; use e.g. 60s, 500ms, 2m");

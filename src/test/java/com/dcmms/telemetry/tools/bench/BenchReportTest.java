@@ -38,7 +38,7 @@ class BenchReportTest {
         .hasMessageContaining("--servers-classpath is required");
     assertThatThrownBy(() -> BenchOptions.parse("--servers-classpath", "cp", "--parallelism", "0"))
         .hasMessageContaining("must be positive");
-    assertThatThrownBy(() -> BenchOptions.duration("2 weeks")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> com.dcmms.telemetry.tools.loadgen.LoadTestOptions.duration("2 weeks")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
