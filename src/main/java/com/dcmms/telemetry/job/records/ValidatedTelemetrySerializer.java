@@ -3,6 +3,7 @@ package com.dcmms.telemetry.job.records;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class ValidatedTelemetrySerializer implements KafkaRecordSerializationSchema<TelemetryReading> {
   private static final long serialVersionUID = 1L;
   private final String topic;
-  private transient JsonFactory json;
   private transient ByteArrayBuilder buffer;
+  /** One generator for all records: creating one per record was a tenth of the sink's time. */
+  private transient JsonGenerator generator;
 
   public ValidatedTelemetrySerializer(String topic) {
     this.topic = topic;
@@ -33,12 +35,17 @@ public final class ValidatedTelemetrySerializer implements KafkaRecordSerializat
 
   /** The record value's bytes. */
   public byte[] toJson(TelemetryReading r) {
-    if (json == null) {
-      json = new JsonFactory();
-      buffer = new ByteArrayBuilder(512);
-    }
-    buffer.reset();
-    try (JsonGenerator g = json.createGenerator(buffer, JsonEncoding.UTF8)) {
+    try {
+      if (generator == null) {
+        buffer = new ByteArrayBuilder(512);
+        generator = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build()
+            .createGenerator(buffer, JsonEncoding.UTF8);
+        generator.setRootValueSeparator(null);
+      }
+      buffer.reset();
+      JsonGenerator g = generator;
       g.writeStartObject();
       g.writeStringField("event_id", r.eventId);
       g.writeNumberField("timestamp", r.timestamp);
@@ -57,8 +64,12 @@ public final class ValidatedTelemetrySerializer implements KafkaRecordSerializat
       g.writeStringField("schema_version", r.schemaVersion);
       g.writeNumberField("processed_at", r.processedAt);
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+      g.flush();
+    } catch (IOException | RuntimeException e) {
+      generator = null; // never continue a half-written record
+      throw e instanceof IOException io
+          ? new UncheckedIOException("writing JSON to memory cannot fail", io)
+          : (RuntimeException) e;
     }
     return buffer.toByteArray();
   }

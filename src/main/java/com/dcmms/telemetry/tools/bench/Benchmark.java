@@ -126,6 +126,7 @@ public final class Benchmark {
     env.put("CHECKPOINT_DIR", work.resolve("checkpoints").toUri().toString());
     env.put("TELEMETRY_SERVICE_WORK_DIR", work.resolve("work").toString());
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("MALLOC_ARENA_MAX", "2"); // as in the edge image
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(List.of(o.serviceJavaOpts().trim().split("\\s+")));

@@ -75,6 +75,26 @@ class SerializersTest {
   }
 
   @Test
+  void writesEachRecordWholeAndAloneWhenOneSerializerWritesMany() throws Exception {
+    ValidatedTelemetrySerializer serializer = new ValidatedTelemetrySerializer("validated_telemetry");
+    TelemetryReading first = reading();
+    TelemetryReading second = reading();
+    second.eventId = "e-2";
+    second.value = 0.1 + 0.2;
+    second.metadataJson = null;
+
+    byte[] a = serializer.toJson(first);
+    byte[] b = serializer.toJson(second);
+
+    assertThat(a).isEqualTo(new ValidatedTelemetrySerializer("validated_telemetry").toJson(first));
+    JsonNode json = JSON.readTree(b);
+    assertThat(json.get("event_id").asText()).isEqualTo("e-2");
+    assertThat(json.get("value").asDouble()).isEqualTo(0.1 + 0.2);
+    assertThat(json.has("metadata")).isFalse();
+    assertThat(new String(b, StandardCharsets.UTF_8)).startsWith("{").endsWith("}");
+  }
+
+  @Test
   void keysRecordBySiteAssetAndSensor() {
     ValidatedTelemetrySerializer serializer = new ValidatedTelemetrySerializer("validated_telemetry");
     TelemetryReading r = reading();
