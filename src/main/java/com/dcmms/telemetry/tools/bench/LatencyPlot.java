@@ -17,7 +17,7 @@ final class LatencyPlot {
 
   static final DoubleFunction<String> MILLIS = v -> v >= 1000
       ? String.format(Locale.ROOT, "%.1f s", v / 1000) : String.format(Locale.ROOT, "%.0f ms", v);
-  static final DoubleFunction<String> MEGABYTES = v -> String.format(Locale.ROOT, v >= 10 ? "%.0f MB" : "%.1f MB", v);
+  static final DoubleFunction<String> MEGABYTES = v -> String.format(Locale.ROOT, v >= 10 || v == 0 ? "%.0f MB" : "%.1f MB", v);
 
   private static final int W = 900;
   private static final int LEFT = 70;

@@ -87,12 +87,14 @@ final class SoakReport {
   private final Duration window;
   private final double rate;
   private final List<Row> rows;
+  private final String coverage;
 
-  private SoakReport(String title, Duration window, double rate, List<Row> rows) {
+  private SoakReport(String title, Duration window, double rate, List<Row> rows, String coverage) {
     this.title = title;
     this.window = window;
     this.rate = rate;
     this.rows = rows;
+    this.coverage = coverage;
   }
 
   /** Compares the first and the last {@code window} of a load that ran from {@code startMillis} for {@code duration}. */
@@ -113,7 +115,7 @@ final class SoakReport {
         w.rss("service RSS, max", Stat.MAX),
         w.sampled("backpressure, max over tasks", Unit.SHARE, BACKPRESSURE_SLACK, Sample::maxBackpressure, Stat.MAX),
         w.sampled("consumer lag, max (records)", Unit.RECORDS, rate * LAG_SLACK_SECONDS, Sample::consumerLag, Stat.MAX));
-    return new SoakReport(title, window, rate, rows);
+    return new SoakReport(title, window, rate, rows, w.coverage());
   }
 
   List<Row> rows() {
@@ -149,6 +151,7 @@ final class SoakReport {
           .append(row.flat() ? "flat" : "**" + row.verdict() + "**").append(" |\n");
     }
     sb.append('\n');
+    sb.append("- samples: ").append(coverage).append('\n');
     outcome.forEach(line -> sb.append("- ").append(line).append('\n'));
     return sb.append("\n![RSS, checkpoint size and latency over the soak](").append(plotFile).append(")\n").toString();
   }
@@ -185,6 +188,17 @@ final class SoakReport {
     Row rss(String figure, Stat stat) {
       return new Row(figure, Unit.BYTES, reduce(ticks(first).mapToDouble(BenchRig.Tick::rssBytes), stat),
           reduce(ticks(last).mapToDouble(BenchRig.Tick::rssBytes), stat), RSS_SLACK_BYTES);
+    }
+
+    /** How much each window saw, so that a reader can tell a verdict from too few samples. */
+    String coverage() {
+      return String.format(Locale.ROOT, "first window %d of the service, %d + %d latencies; last window %d, %d + %d",
+          samples(first).count(), count(r.questDb(), first), count(r.readCommitted(), first),
+          samples(last).count(), count(r.questDb(), last), count(r.readCommitted(), last));
+    }
+
+    private static long count(List<double[]> points, Window w) {
+      return points.stream().filter(x -> w.holds((long) x[0])).count();
     }
 
     private Stream<BenchRig.Tick> ticks(Window w) {

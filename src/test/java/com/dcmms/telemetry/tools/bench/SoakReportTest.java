@@ -79,6 +79,7 @@ class SoakReportTest {
         .contains("| figure | first 10 s | last 10 s | change | flat if last ≤ | |")
         .contains("| service RSS, max | 100.0 MB | 110.0 MB | +10 % | 152.0 MB | flat |")
         .contains("| checkpoint duration, max | 100 ms | 400 ms | +300 % | 320 ms | **GROWING** |")
+        .contains("- samples: first window 5 of the service, 10 + 0 latencies; last window 5, 10 + 0\n")
         .contains("- verify (exact readings, records and dead letters): PASS")
         .endsWith("![RSS, checkpoint size and latency over the soak](soak.svg)\n");
     assertThat(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| figure"))).hasSize(11);
@@ -107,7 +108,7 @@ class SoakReportTest {
         new LatencyPlot.Panel("latency", LatencyPlot.MILLIS,
             List.of(new LatencyPlot.Series("QuestDB", "#00f", List.of(new double[] {START + 5, 80}))))));
 
-    assertThat(svg).contains(">service RSS<").contains(">latency<").contains(">500 MB<").contains(">100 ms<")
+    assertThat(svg).contains(">service RSS<").contains(">latency<").contains(">500 MB<").contains(">0 MB<").contains(">100 ms<")
         .contains("height=\"530\""); // 40 + 2 x 200 + 40 between + 50
     assertThat(svg.split("<circle", -1)).hasSize(4);
   }
