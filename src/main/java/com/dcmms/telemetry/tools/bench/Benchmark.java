@@ -1,40 +1,32 @@
 package com.dcmms.telemetry.tools.bench;
 
-import com.dcmms.telemetry.tools.loadgen.LoadTest;
-import com.dcmms.telemetry.tools.monitor.Http;
+import static com.dcmms.telemetry.tools.bench.BenchRig.say;
+
 import com.dcmms.telemetry.tools.monitor.Sample;
 import com.dcmms.telemetry.tools.monitor.ServiceSource;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The benchmark ({@code bench/run}): real Kafka and QuestDB (the dev servers), a pre-loaded topic
  * drained by the bare baseline (1 and 2 threads) and by the packaged service, then the service at
  * a fixed rate with end-to-end latencies, checkpoints, backpressure, lag, RSS and CPU. It prints
- * one table and writes it, with a latency plot, under {@code --out}. See {@link BenchOptions}.
+ * one table and writes it, with a latency plot, under {@code --out}. With {@code --soak} it runs
+ * {@link Soak} instead. See {@link BenchOptions}; the servers, service and sampling are {@link BenchRig}.
  */
 public final class Benchmark {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final BenchOptions o;
+  private final BenchRig rig;
   private final BenchTable table = new BenchTable();
-  private final Http http = new Http();
-  private String kafka;
-  private int questDbHttp;
-  private int questDbPg;
-  private String serviceUrl;
 
   private Benchmark(BenchOptions o) {
     this.o = o;
+    this.rig = new BenchRig(o);
   }
 
   public static void main(String[] args) throws Exception {
@@ -51,14 +43,14 @@ public final class Benchmark {
       return;
     }
     java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
-    System.exit(new Benchmark(o).run());
+    System.exit(o.soak() ? new Soak(o).run() : new Benchmark(o).run());
   }
 
   private int run() throws Exception {
     Files.createDirectories(o.out());
     say("benchmark: %s; output under %s", o.describe(), o.out());
-    try (ChildProcess servers = startServers()) {
-      JsonNode preload = loadTest("preload", o.events(), null, 0, false);
+    try (ChildProcess servers = rig.startServers()) {
+      JsonNode preload = rig.loadTest("preload", o.events(), null, 0, false);
       long expected = preload.path("expectedReadings").asLong();
       say("pre-loaded %d events (%d distinct readings expected) at %.0f events/s",
           preload.path("sent").asLong(), expected, preload.path("rateAchieved").asDouble());
@@ -69,7 +61,7 @@ public final class Benchmark {
       table.info("bare baseline, 1 thread (events/s)", rate(base1));
       table.info("bare baseline, 2 threads (events/s)", rate(base2));
 
-      try (ChildProcess service = startService()) {
+      try (ChildProcess service = rig.startService()) {
         Drain drain = drain(service, servers, expected);
         table.check("service drain, all features on (events/s)", rate(drain.rate()),
             ">= 100,000 and >= 0.5x baseline", ratio(drain.rate() / baseline),
@@ -93,61 +85,11 @@ public final class Benchmark {
     return status;
   }
 
-  // Servers and service.
-
-  private ChildProcess startServers() throws Exception {
-    int kafkaPort = freePort();
-    questDbHttp = freePort();
-    questDbPg = freePort();
-    Path data = o.out().resolve("servers-data");
-    deleteTree(data);
-    List<String> cmd = List.of(java(), "-Xmx2g", "-Ddev.demo.rate=0", "-Ddev.kafka.port=" + kafkaPort,
-        "-Ddev.questdb.http-port=" + questDbHttp, "-Ddev.questdb.pg-port=" + questDbPg,
-        "-cp", o.serversClasspath(), "com.dcmms.telemetry.devinfra.DevServersMain", data.toString());
-    ChildProcess servers = ChildProcess.start("servers", cmd, Map.of(), o.out().resolve("servers.log"),
-        line -> line.startsWith("DEV-SERVERS READY"));
-    servers.awaitLine(Duration.ofMinutes(3));
-    kafka = "127.0.0.1:" + kafkaPort;
-    say("Kafka %s and QuestDB http %d / pg %d are up", kafka, questDbHttp, questDbPg);
-    return servers;
-  }
-
-  private ChildProcess startService() throws Exception {
-    int port = freePort();
-    Path work = o.out().resolve("service");
-    deleteTree(work);
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BROKERS", kafka);
-    env.put("QUESTDB_HOST", "127.0.0.1");
-    env.put("QUESTDB_HTTP_PORT", Integer.toString(questDbHttp));
-    env.put("QUESTDB_PORT", Integer.toString(questDbPg));
-    env.put("FLINK_PARALLELISM", Integer.toString(o.parallelism()));
-    env.put("CHECKPOINT_INTERVAL_MS", Long.toString(o.checkpointInterval().toMillis()));
-    env.put("CHECKPOINT_DIR", work.resolve("checkpoints").toUri().toString());
-    env.put("TELEMETRY_SERVICE_WORK_DIR", work.resolve("work").toString());
-    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    env.put("MALLOC_ARENA_MAX", "2"); // as in the edge image
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java());
-    cmd.addAll(List.of(o.serviceJavaOpts().trim().split("\\s+")));
-    cmd.addAll(List.of("-jar", o.serviceJar().toString()));
-    cmd.removeIf(String::isEmpty);
-    long start = System.nanoTime();
-    ChildProcess service = ChildProcess.start("service", cmd, env, o.out().resolve("service.log"),
-        line -> line.contains("Listening on"));
-    service.awaitLine(Duration.ofMinutes(2));
-    serviceUrl = "http://127.0.0.1:" + port;
-    say("service started in %.1f s (parallelism %d, checkpoints every %d s)", (System.nanoTime() - start) / 1e9,
-        o.parallelism(), o.checkpointInterval().toSeconds());
-    return service;
-  }
-
-
   // The phases.
 
   private double baseline(int threads) throws Exception {
-    BareBaseline.Result r = BareBaseline.run(kafka, "raw_telemetry", o.events(), threads, "127.0.0.1",
-        questDbHttp, "baseline_" + threads + "t");
+    BareBaseline.Result r = BareBaseline.run(rig.kafka(), "raw_telemetry", o.events(), threads, "127.0.0.1",
+        rig.questDbHttp(), "baseline_" + threads + "t");
     say("bare baseline, %d thread(s): %d events (%d stored, %d rejected) in %.1f s = %.0f events/s",
         threads, r.events(), r.stored(), r.rejected(), r.elapsed().toMillis() / 1000.0, r.eventsPerSecond());
     return r.eventsPerSecond();
@@ -158,14 +100,14 @@ public final class Benchmark {
   /** From the job running to every expected row written by the sink, sampled every second. */
   private Drain drain(ChildProcess service, ChildProcess servers, long expected) throws Exception {
     CpuShare cpu = new CpuShare(service, servers);
-    ServiceSource source = new ServiceSource(http, serviceUrl);
+    ServiceSource source = rig.serviceSource();
     long startNanos = 0;
     long peakRss = 0;
     long deadline = System.nanoTime() + o.drainTimeout().toNanos();
     Sample last = null;
     while (System.nanoTime() < deadline) {
-      requireAlive(service);
-      Sample s = trySample(source);
+      BenchRig.requireAlive(service);
+      Sample s = BenchRig.trySample(source);
       peakRss = Math.max(peakRss, service.rssBytes());
       if (s != null && "RUNNING".equals(s.state()) && startNanos == 0) {
         startNanos = System.nanoTime();
@@ -188,32 +130,9 @@ public final class Benchmark {
   /** The fixed-rate phase: a load test with --verify while the service is sampled; false on a failed check. */
   private boolean fixedRate(ChildProcess service, ChildProcess servers, Drain drain) throws Exception {
     CpuShare cpu = new CpuShare(service, servers);
-    ServiceSource source = new ServiceSource(http, serviceUrl);
-    List<Sample> samples = new ArrayList<>();
-    List<Long> rss = new ArrayList<>();
-    JsonNode[] result = new JsonNode[1];
-    Exception[] failure = new Exception[1];
-    Thread load = new Thread(() -> {
-      try {
-        result[0] = loadTest("fixed", 0, o.duration(), o.rate(), true);
-      } catch (Exception e) {
-        failure[0] = e;
-      }
-    }, "bench-load");
-    load.start();
-    while (load.isAlive()) {
-      requireAlive(service);
-      Sample s = trySample(source);
-      if (s != null) {
-        samples.add(s);
-      }
-      rss.add(service.rssBytes());
-      load.join(o.sampleEvery().toMillis());
-    }
-    if (failure[0] != null) {
-      throw failure[0];
-    }
-    JsonNode r = result[0];
+    BenchRig.Loaded loaded = rig.loadWhileSampling(service, "fixed");
+    List<Sample> samples = loaded.samples();
+    JsonNode r = loaded.report();
     double rateAchieved = r.path("rateAchieved").asDouble();
     table.check(String.format(Locale.ROOT, "fixed rate (events/s, %d s)", o.duration().toSeconds()),
         rate(rateAchieved), String.format(Locale.ROOT, "%.0f", o.rate()), "",
@@ -231,8 +150,8 @@ public final class Benchmark {
     table.check("backpressure, max over tasks and samples", pct(backpressure), "< 1 %", "", backpressure < 0.01);
     long lag = samples.stream().mapToLong(Sample::consumerLag).max().orElse(-1);
     table.info("consumer lag, max (records)", Long.toString(lag));
-    long peakRss = Math.max(drain.peakRss(), rss.stream().mapToLong(Long::longValue).max().orElse(-1));
-    long fixedRss = rss.stream().mapToLong(Long::longValue).max().orElse(-1);
+    long fixedRss = loaded.maxRss();
+    long peakRss = Math.max(drain.peakRss(), fixedRss);
     table.check("service RSS, max at fixed rate", mb(fixedRss), "<= 512 MB", "", fixedRss > 0 && fixedRss <= 512L << 20);
     table.info("service RSS, max over the whole run", mb(peakRss));
     table.info("CPU, fixed-rate phase incl. verify: service / Kafka + QuestDB (cores)", cpu.since());
@@ -266,71 +185,15 @@ public final class Benchmark {
         o.parallelism(), o.checkpointInterval().toSeconds()), series));
   }
 
-  private static List<double[]> points(JsonNode series) {
+  static List<double[]> points(JsonNode series) {
     List<double[]> out = new ArrayList<>();
     series.forEach(p -> out.add(new double[] {p.get(0).asDouble(), p.get(1).asDouble()}));
     return out;
   }
 
-  /** Runs the load generator in this JVM and returns its JSON report. */
-  private JsonNode loadTest(String name, long events, Duration duration, double rate, boolean verify)
-      throws IOException {
-    Path report = o.out().resolve(name + ".json");
-    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka,
-        "--questdb-url", "http://127.0.0.1:" + questDbHttp, "--rate", Double.toString(rate),
-        "--workers", "2", "--sites", Integer.toString(o.sites()), "--assets", Integer.toString(o.assets()),
-        "--sensors", Integer.toString(o.sensors()), "--report-json", report.toString(),
-        "--latency-sample", verify ? "0.01" : "0", "--seed", "20261125"));
-    if (duration != null) {
-      args.addAll(List.of("--duration", duration.toMillis() + "ms"));
-    } else {
-      args.addAll(List.of("--events", Long.toString(events)));
-    }
-    if (verify) {
-      args.addAll(List.of("--verify", "--settle", (o.checkpointInterval().toSeconds() + 5) + "s"));
-    }
-    int status = LoadTest.run(args.toArray(String[]::new), System.out);
-    if (status == LoadTest.USAGE_ERROR || !Files.exists(report)) {
-      throw new IllegalStateException("the load test '" + name + "' failed with status " + status);
-    }
-    return JSON.readTree(report.toFile());
-  }
-
   // Small helpers.
 
-  private static Sample trySample(ServiceSource source) throws InterruptedException {
-    try {
-      return source.sample();
-    } catch (IOException e) {
-      return null; // not up yet, or busy: the next sample will tell
-    }
-  }
-
-  private static void requireAlive(ChildProcess p) {
-    if (!p.alive()) {
-      throw new IllegalStateException("the service exited; see its log under the output directory");
-    }
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
-  private static String rate(double r) {
+  static String rate(double r) {
     return String.format(Locale.ROOT, "%,.0f", r);
   }
 
@@ -338,15 +201,11 @@ public final class Benchmark {
     return String.format(Locale.ROOT, "%.2fx", r);
   }
 
-  private static String mb(long bytes) {
+  static String mb(long bytes) {
     return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MB", bytes / 1048576.0);
   }
 
-  private static String pct(double share) {
+  static String pct(double share) {
     return String.format(Locale.ROOT, "%.1f %%", share * 100);
-  }
-
-  private static void say(String format, Object... args) {
-    System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
   }
 }

@@ -1,0 +1,217 @@
+package com.dcmms.telemetry.tools.bench;
+
+import com.dcmms.telemetry.tools.loadgen.LoadTest;
+import com.dcmms.telemetry.tools.monitor.Http;
+import com.dcmms.telemetry.tools.monitor.Sample;
+import com.dcmms.telemetry.tools.monitor.ServiceSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What every benchmark phase stands on: the dev servers, the packaged service, the load generator
+ * in this JVM, and the sampling of the service (its {@code /api}, metrics and RSS) while a load
+ * runs. The fixed-rate phase and the soak both drive it.
+ */
+final class BenchRig {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final BenchOptions o;
+  private final Http http = new Http();
+  private String kafka;
+  private int questDbHttp;
+  private int questDbPg;
+  private String serviceUrl;
+
+  /** One look at the service while a load runs; {@code sample} is null when it did not answer. */
+  record Tick(long atMillis, long rssBytes, Sample sample) {}
+
+  /** A load test's JSON report and the service's ticks from its start to its end (verification included). */
+  record Loaded(JsonNode report, long startMillis, List<Tick> ticks) {
+    List<Sample> samples() {
+      return ticks.stream().map(Tick::sample).filter(Objects::nonNull).toList();
+    }
+
+    long maxRss() {
+      return ticks.stream().mapToLong(Tick::rssBytes).max().orElse(-1);
+    }
+  }
+
+  BenchRig(BenchOptions o) {
+    this.o = o;
+  }
+
+  String kafka() {
+    return kafka;
+  }
+
+  int questDbHttp() {
+    return questDbHttp;
+  }
+
+  ServiceSource serviceSource() {
+    return new ServiceSource(http, serviceUrl);
+  }
+
+  ChildProcess startServers() throws Exception {
+    int kafkaPort = freePort();
+    questDbHttp = freePort();
+    questDbPg = freePort();
+    Path data = o.out().resolve("servers-data");
+    deleteTree(data);
+    List<String> cmd = List.of(java(), "-Xmx2g", "-Ddev.demo.rate=0", "-Ddev.kafka.port=" + kafkaPort,
+        "-Ddev.questdb.http-port=" + questDbHttp, "-Ddev.questdb.pg-port=" + questDbPg,
+        "-cp", o.serversClasspath(), "com.dcmms.telemetry.devinfra.DevServersMain", data.toString());
+    ChildProcess servers = ChildProcess.start("servers", cmd, Map.of(), o.out().resolve("servers.log"),
+        line -> line.startsWith("DEV-SERVERS READY"));
+    servers.awaitLine(Duration.ofMinutes(3));
+    kafka = "127.0.0.1:" + kafkaPort;
+    say("Kafka %s and QuestDB http %d / pg %d are up", kafka, questDbHttp, questDbPg);
+    return servers;
+  }
+
+  /** The packaged service, all features on, EXACTLY_ONCE output, with the options' parallelism and checkpoints. */
+  ChildProcess startService() throws Exception {
+    int port = freePort();
+    Path work = o.out().resolve("service");
+    deleteTree(work);
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BROKERS", kafka);
+    env.put("QUESTDB_HOST", "127.0.0.1");
+    env.put("QUESTDB_HTTP_PORT", Integer.toString(questDbHttp));
+    env.put("QUESTDB_PORT", Integer.toString(questDbPg));
+    env.put("FLINK_PARALLELISM", Integer.toString(o.parallelism()));
+    env.put("CHECKPOINT_INTERVAL_MS", Long.toString(o.checkpointInterval().toMillis()));
+    env.put("CHECKPOINT_DIR", work.resolve("checkpoints").toUri().toString());
+    env.put("TELEMETRY_SERVICE_WORK_DIR", work.resolve("work").toString());
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("MALLOC_ARENA_MAX", "2"); // as in the edge image
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java());
+    cmd.addAll(List.of(o.serviceJavaOpts().trim().split("\\s+")));
+    cmd.addAll(List.of("-jar", o.serviceJar().toString()));
+    cmd.removeIf(String::isEmpty);
+    long start = System.nanoTime();
+    ChildProcess service = ChildProcess.start("service", cmd, env, o.out().resolve("service.log"),
+        line -> line.contains("Listening on"));
+    service.awaitLine(Duration.ofMinutes(2));
+    serviceUrl = "http://127.0.0.1:" + port;
+    say("service started in %.1f s (parallelism %d, checkpoints every %d s)", (System.nanoTime() - start) / 1e9,
+        o.parallelism(), o.checkpointInterval().toSeconds());
+    return service;
+  }
+
+  /** Waits until the service's job runs (without a drain before it, the load must not race the job's start). */
+  void awaitRunning(ChildProcess service, Duration timeout) throws InterruptedException {
+    ServiceSource source = serviceSource();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      requireAlive(service);
+      Sample s = trySample(source);
+      if (s != null && "RUNNING".equals(s.state())) {
+        return;
+      }
+      Thread.sleep(o.sampleEvery().toMillis()); // a polling period
+    }
+    throw new IllegalStateException("the service's job was not RUNNING within " + timeout.toSeconds() + " s");
+  }
+
+  /**
+   * The load generator at the options' rate for their duration, with {@code --verify}, while the
+   * service is sampled every {@link BenchOptions#sampleEvery()}.
+   */
+  Loaded loadWhileSampling(ChildProcess service, String name) throws Exception {
+    ServiceSource source = serviceSource();
+    List<Tick> ticks = new ArrayList<>();
+    JsonNode[] result = new JsonNode[1];
+    Exception[] failure = new Exception[1];
+    Thread load = new Thread(() -> {
+      try {
+        result[0] = loadTest(name, 0, o.duration(), o.rate(), true);
+      } catch (Exception e) {
+        failure[0] = e;
+      }
+    }, "bench-load");
+    long startMillis = System.currentTimeMillis();
+    load.start();
+    while (load.isAlive()) {
+      requireAlive(service);
+      Sample s = trySample(source);
+      ticks.add(new Tick(System.currentTimeMillis(), service.rssBytes(), s));
+      load.join(o.sampleEvery().toMillis());
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return new Loaded(result[0], startMillis, ticks);
+  }
+
+  /** Runs the load generator in this JVM and returns its JSON report. */
+  JsonNode loadTest(String name, long events, Duration duration, double rate, boolean verify)
+      throws IOException {
+    Path report = o.out().resolve(name + ".json");
+    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka,
+        "--questdb-url", "http://127.0.0.1:" + questDbHttp, "--rate", Double.toString(rate),
+        "--workers", "2", "--sites", Integer.toString(o.sites()), "--assets", Integer.toString(o.assets()),
+        "--sensors", Integer.toString(o.sensors()), "--report-json", report.toString(),
+        "--latency-sample", verify ? "0.01" : "0", "--seed", "20261125"));
+    if (duration != null) {
+      args.addAll(List.of("--duration", duration.toMillis() + "ms"));
+    } else {
+      args.addAll(List.of("--events", Long.toString(events)));
+    }
+    if (verify) {
+      args.addAll(List.of("--verify", "--settle", (o.checkpointInterval().toSeconds() + 5) + "s"));
+    }
+    int status = LoadTest.run(args.toArray(String[]::new), System.out);
+    if (status == LoadTest.USAGE_ERROR || !Files.exists(report)) {
+      throw new IllegalStateException("the load test '" + name + "' failed with status " + status);
+    }
+    return JSON.readTree(report.toFile());
+  }
+
+  static Sample trySample(ServiceSource source) throws InterruptedException {
+    try {
+      return source.sample();
+    } catch (IOException e) {
+      return null; // not up yet, or busy: the next sample will tell
+    }
+  }
+
+  static void requireAlive(ChildProcess p) {
+    if (!p.alive()) {
+      throw new IllegalStateException("the service exited; see its log under the output directory");
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  static void say(String format, Object... args) {
+    System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+  }
+}
