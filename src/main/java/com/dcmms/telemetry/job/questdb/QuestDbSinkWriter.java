@@ -2,6 +2,7 @@ package com.dcmms.telemetry.job.questdb;
 
 import com.dcmms.telemetry.job.records.TelemetryReading;
 import io.questdb.client.Sender;
+import io.questdb.client.cutlass.line.LineSenderException;
 import java.io.IOException;
 import java.time.temporal.ChronoUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On error: a failed flush keeps its rows in the sender's buffer and is retried with
  * exponential backoff; the task blocks meanwhile, which backpressures the pipeline. After
- * {@code retry-timeout} the writer fails and the job restarts from its last checkpoint. No batch
- * is ever dropped.
+ * {@code retry-timeout} the writer fails and the job restarts from its last checkpoint. Refused
+ * credentials fail the writer at once ({@link QuestDbCredentialsRejected}). No batch is ever
+ * dropped.
  */
 final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
   private static final Logger LOG = LoggerFactory.getLogger(QuestDbSinkWriter.class);
@@ -108,7 +110,14 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
     }
     int rows = pendingRows;
     retrying("write " + rows + " rows", () -> {
-      sender.flush();
+      try {
+        sender.flush();
+      } catch (LineSenderException e) {
+        if (QuestDbCredentialsRejected.isAuthenticationError(e)) {
+          throw QuestDbCredentialsRejected.of(settings, e);
+        }
+        throw e;
+      }
       return null;
     });
     pendingRows = 0;
@@ -131,7 +140,8 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
           unavailable = 0;
         }
         return;
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | QuestDbCredentialsRejected e) {
+        // Credentials do not change while the job runs: retrying would only hide the error.
         throw e;
       } catch (Exception e) {
         if (System.nanoTime() > deadline) {

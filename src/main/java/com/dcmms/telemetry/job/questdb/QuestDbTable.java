@@ -26,7 +26,10 @@ public final class QuestDbTable {
         + "DEDUP UPSERT KEYS(timestamp, site_id, asset_id, sensor_id)";
   }
 
-  /** Runs one SQL statement; throws with QuestDB's answer when it is refused. */
+  /**
+   * Runs one SQL statement; throws with QuestDB's answer when it is refused, and
+   * {@link QuestDbCredentialsRejected} when the credentials are.
+   */
   public static String exec(QuestDbSettings settings, String sql) throws IOException, InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + settings.address()
@@ -41,6 +44,9 @@ public final class QuestDbTable {
           "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
     HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (QuestDbCredentialsRejected.isAuthenticationError(response.statusCode())) {
+      throw QuestDbCredentialsRejected.of(settings, response.statusCode());
+    }
     if (response.statusCode() != 200) {
       throw new IOException("QuestDB at " + settings.address() + " refused the statement (HTTP "
           + response.statusCode() + "): " + response.body());
