@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,10 @@ import io.questdb.log.LogFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Real QuestDB server in this JVM, bound to 127.0.0.1, with an HTTP {@code /exec} helper for assertions. */
+/**
+ * Real QuestDB server in this JVM, bound to 127.0.0.1, with an HTTP {@code /exec} helper for assertions;
+ * optionally with HTTP basic authentication on SQL and ILP ({@link #startWithBasicAuth}).
+ */
 public final class EmbeddedQuestDb implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedQuestDb.class);
@@ -40,15 +44,19 @@ public final class EmbeddedQuestDb implements AutoCloseable {
 
     private final Path root;
     private final ObjectMapper json = new ObjectMapper();
+    private final String user;
+    private final String password;
     private int httpPort;
     private int pgPort;
     private ServerMain server;
     private HttpClient http;
 
-    private EmbeddedQuestDb(Path root, int httpPort, int pgPort) {
+    private EmbeddedQuestDb(Path root, int httpPort, int pgPort, String user, String password) {
         this.root = root;
         this.httpPort = httpPort;
         this.pgPort = pgPort;
+        this.user = user;
+        this.password = password;
     }
 
     /** Starts a server with its data under {@code root}, on ports chosen by the OS. */
@@ -64,7 +72,21 @@ public final class EmbeddedQuestDb implements AutoCloseable {
         if (httpPort < 0 || httpPort > 65535 || pgPort < 0 || pgPort > 65535) {
             throw new IllegalArgumentException("QuestDB ports must be 0..65535 but were http " + httpPort + ", pg " + pgPort);
         }
-        EmbeddedQuestDb questDb = new EmbeddedQuestDb(root.toAbsolutePath(), httpPort, pgPort);
+        EmbeddedQuestDb questDb = new EmbeddedQuestDb(root.toAbsolutePath(), httpPort, pgPort, null, null);
+        questDb.start();
+        return questDb;
+    }
+
+    /**
+     * Starts a server, on ports chosen by the OS, that answers HTTP clients (SQL {@code /exec}, ILP
+     * {@code /write}) only with this user and password (open-source QuestDB's {@code http.user} and
+     * {@code http.password}); {@link #exec} and {@link #ilpHttpConfig} send them.
+     */
+    public static EmbeddedQuestDb startWithBasicAuth(Path root, String user, String password) {
+        if (user == null || user.isEmpty() || password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("QuestDB basic auth needs a user and a password");
+        }
+        EmbeddedQuestDb questDb = new EmbeddedQuestDb(root.toAbsolutePath(), 0, 0, user, password);
         questDb.start();
         return questDb;
     }
@@ -97,7 +119,8 @@ public final class EmbeddedQuestDb implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        LOG.info("QuestDB running on http {}:{} pg {} in {} ms", HOST, httpPort, pgPort,
+        LOG.info("QuestDB running on http {}:{} pg {}{} in {} ms", HOST, httpPort, pgPort,
+                hasAuth() ? " with HTTP basic auth for user " + user : "",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -132,9 +155,25 @@ public final class EmbeddedQuestDb implements AutoCloseable {
         return root;
     }
 
+    /** Whether HTTP clients must authenticate ({@link #startWithBasicAuth}). */
+    public boolean hasAuth() {
+        return user != null;
+    }
+
+    /** The user HTTP clients must send, or null without authentication. */
+    public String user() {
+        return user;
+    }
+
+    /** The password HTTP clients must send, or null without authentication. */
+    public String password() {
+        return password;
+    }
+
     /** The ILP-over-HTTP configuration string for {@code io.questdb.client.Sender.fromConfig}. */
     public String ilpHttpConfig() {
-        return "http::addr=" + HOST + ":" + httpPort() + ";";
+        return "http::addr=" + HOST + ":" + httpPort() + ";"
+                + (hasAuth() ? "username=" + user + ";password=" + password + ";" : "");
     }
 
     /** Runs {@code sql} over HTTP {@code /exec} and returns the JSON body; non-200 answers throw with the body. */
@@ -150,13 +189,17 @@ public final class EmbeddedQuestDb implements AutoCloseable {
         }
         // URLEncoder writes spaces as '+', which /exec would keep literally.
         String query = URLEncoder.encode(sql, StandardCharsets.UTF_8).replace("+", "%20");
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + "/exec?query=" + query))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://" + HOST + ":" + port + "/exec?query=" + query))
                 .timeout(QUERY_TIMEOUT)
-                .GET()
-                .build();
+                .GET();
+        if (hasAuth()) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
         HttpResponse<String> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("QuestDB /exec on port " + port + " failed for: " + sql, e);
         } catch (InterruptedException e) {
@@ -215,6 +258,11 @@ public final class EmbeddedQuestDb implements AutoCloseable {
         env.put("QDB_HTTP_MIN_ENABLED", "false");
         env.put("QDB_TELEMETRY_ENABLED", "false");
         env.put("QDB_TELEMETRY_DISABLE_COMPLETELY", "true");
+        if (hasAuth()) {
+            // Open-source QuestDB's one HTTP user: /exec, /exp, /chk and ILP /write ask for it (not /settings).
+            env.put("QDB_HTTP_USER", user);
+            env.put("QDB_HTTP_PASSWORD", password);
+        }
         return env;
     }
 

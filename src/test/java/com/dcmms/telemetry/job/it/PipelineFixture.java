@@ -49,9 +49,15 @@ public final class PipelineFixture {
   public final String deadLetterTopic;
   public final String table;
   private final EmbeddedKafka kafka = RealServers.kafka();
-  private final EmbeddedQuestDb questDb = RealServers.questDb();
+  private final EmbeddedQuestDb questDb;
 
   public PipelineFixture(String name) {
+    this(name, RealServers.questDb());
+  }
+
+  /** A pipeline that stores into this QuestDB server, e.g. one that asks for credentials. */
+  public PipelineFixture(String name, EmbeddedQuestDb questDb) {
+    this.questDb = questDb;
     this.name = name + "_" + UUID.randomUUID().toString().substring(0, 8);
     this.rawTopic = "raw_" + this.name;
     this.validatedTopic = "validated_" + this.name;
@@ -60,7 +66,10 @@ public final class PipelineFixture {
     kafka.createTopics(4, rawTopic, validatedTopic, deadLetterTopic);
   }
 
-  /** Options for this fixture: real servers, parallelism 2, one-second checkpoints. */
+  /**
+   * Options for this fixture: real servers (with the QuestDB server's credentials, if it asks for
+   * them), parallelism 2, one-second checkpoints.
+   */
   public TelemetryJobOptions options(Path checkpointDir) {
     Map<String, String> o = new HashMap<>();
     o.put("kafka.bootstrap-servers", kafka.bootstrapServers());
@@ -74,6 +83,10 @@ public final class PipelineFixture {
     o.put("questdb.http-port", Integer.toString(questDb.httpPort()));
     o.put("questdb.table", table);
     o.put("questdb.retry-timeout", "30 s");
+    if (questDb.hasAuth()) {
+      o.put("questdb.username", questDb.user());
+      o.put("questdb.password", questDb.password());
+    }
     o.put("parallelism", "2");
     o.put("checkpoint.interval", "1 s");
     o.put("checkpoint.min-pause", "200 ms");
@@ -199,8 +212,18 @@ public final class PipelineFixture {
   /** Starts the whole job with these options on the cluster of the calling test. */
   public static org.apache.flink.core.execution.JobClient start(TelemetryJobOptions options)
       throws Exception {
+    return start(options, null);
+  }
+
+  /** Starts the whole job, restored from this savepoint or retained checkpoint unless null. */
+  public static org.apache.flink.core.execution.JobClient start(TelemetryJobOptions options,
+      String restoreFrom) throws Exception {
+    var config = com.dcmms.telemetry.job.TelemetryJob.flinkConfiguration(options);
+    if (restoreFrom != null) {
+      config.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+    }
     var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
-        .getExecutionEnvironment(com.dcmms.telemetry.job.TelemetryJob.flinkConfiguration(options));
+        .getExecutionEnvironment(config);
     com.dcmms.telemetry.job.TelemetryJob.build(env, options);
     return env.executeAsync(com.dcmms.telemetry.job.TelemetryJob.JOB_NAME);
   }
