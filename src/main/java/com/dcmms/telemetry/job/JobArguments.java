@@ -1,11 +1,12 @@
 package com.dcmms.telemetry.job;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the options of the cluster entry point: the design's environment variables first, then
- * {@code --key value} or {@code --key=value} arguments, which win.
+ * Reads the options of the cluster entry point: the design's environment variables and QuestDB's
+ * credentials first, then {@code --key value} or {@code --key=value} arguments, which win.
  */
 final class JobArguments {
   /** The original design's environment variables and the option each one sets. */
@@ -18,6 +19,15 @@ final class JobArguments {
       "QUESTDB_PORT", "questdb.pg-port",
       "QUESTDB_HTTP_PORT", "questdb.http-port");
 
+  /**
+   * QuestDB's credentials, named as the service reads them: by environment (e.g. from a
+   * Kubernetes Secret), since Flink's entry points log their program arguments.
+   */
+  static final Map<String, String> CREDENTIALS = Map.of(
+      "TELEMETRY_QUESTDB_USERNAME", "questdb.username",
+      "TELEMETRY_QUESTDB_PASSWORD", "questdb.password",
+      "TELEMETRY_QUESTDB_TOKEN", "questdb.token");
+
   private JobArguments() {}
 
   static TelemetryJobOptions parse(Map<String, String> env, String[] args) {
@@ -27,12 +37,14 @@ final class JobArguments {
   /** The keys and values given, before defaults: what the user asked for explicitly. */
   static Map<String, String> values(Map<String, String> env, String[] args) {
     Map<String, String> values = new LinkedHashMap<>();
-    ENVIRONMENT.forEach((variable, key) -> {
-      String v = env.get(variable);
-      if (v != null && !v.isBlank()) {
-        values.put(key, v);
-      }
-    });
+    for (Map<String, String> variables : List.of(ENVIRONMENT, CREDENTIALS)) {
+      variables.forEach((variable, key) -> {
+        String v = env.get(variable);
+        if (v != null && !v.isBlank()) {
+          values.put(key, v);
+        }
+      });
+    }
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || arg.length() == 2) {

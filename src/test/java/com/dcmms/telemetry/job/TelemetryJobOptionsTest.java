@@ -344,6 +344,19 @@ class TelemetryJobOptionsTest {
   }
 
   @Test
+  void takesQuestDbCredentialsFromTheEnvironmentAsTheServiceDoes() {
+    TelemetryJobOptions o = JobArguments.parse(Map.of(
+        "TELEMETRY_QUESTDB_USERNAME", "ingest",
+        "TELEMETRY_QUESTDB_PASSWORD", "pw-from-secret",
+        "TELEMETRY_QUESTDB_TOKEN", "token-from-secret"), new String[0]);
+
+    assertThat(o.questDbUsername()).isEqualTo("ingest");
+    assertThat(o.questDbPassword()).isEqualTo("pw-from-secret");
+    assertThat(o.questDbToken()).isEqualTo("token-from-secret");
+    assertThat(o.toString()).doesNotContain("pw-from-secret").doesNotContain("token-from-secret");
+  }
+
+  @Test
   void usesDefaultsWithoutEnvironmentOrArguments() {
     TelemetryJobOptions o = JobArguments.parse(
         Map.of("PATH", "/usr/bin", "HOME", "/root", "FLINK_PARALLELISM", " "), new String[0]);
