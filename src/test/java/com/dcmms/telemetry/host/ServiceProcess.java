@@ -33,6 +33,12 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
+    return start(name, properties, Map.of());
+  }
+
+  /** With these environment variables too: the way secrets reach a real deployment. */
+  static ServiceProcess start(String name, Map<String, String> properties, Map<String, String> env)
+      throws IOException {
     int port = freePort();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
@@ -41,8 +47,10 @@ final class ServiceProcess implements AutoCloseable {
     command.add("-jar");
     command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
     Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(name + ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     return new ServiceProcess(p, port, log);
   }
 
@@ -58,6 +66,18 @@ final class ServiceProcess implements AutoCloseable {
   String body(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** A request with HTTP basic credentials, or none when {@code user} is null. */
+  HttpResponse<String> send(String method, String path, String user, String password)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        .timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody());
+    if (user != null) {
+      request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   Process process() {
