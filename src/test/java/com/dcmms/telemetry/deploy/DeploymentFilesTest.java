@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.dcmms.telemetry.deploy.Manifests.Manifest;
+import com.dcmms.telemetry.job.TelemetryJobOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,6 +149,62 @@ class DeploymentFilesTest {
     for (Manifest secret : Manifests.ofKind("Secret")) {
       assertThat(secret.doc().path("data").size() + secret.doc().path("stringData").size())
           .as(secret.toString()).isZero();
+    }
+  }
+
+  @Test
+  void noCredentialIsWrittenIntoAManifestAJobArgumentTheComposeFileOrAnImage() throws IOException {
+    for (Manifest m : Manifests.all()) {
+      for (JsonNode env : m.doc().findValues("env")) {
+        env.forEach(e -> {
+          if (TelemetryJobOptions.isSecret(e.path("name").asText())) {
+            assertThat(e.has("value")).as(m + " env " + e.path("name").asText()).isFalse();
+            assertThat(e.at("/valueFrom/secretKeyRef/name").asText()).as(m + " " + e).isNotEmpty();
+          }
+        });
+      }
+      for (JsonNode args : m.doc().findValues("args")) {
+        args.forEach(a -> assertThat(TelemetryJobOptions.isSecret(a.asText().split("=", 2)[0]))
+            .as(m + " argument " + a.asText()).isFalse());
+      }
+      if (m.kind().equals("ConfigMap")) {
+        m.doc().path("data").fields().forEachRemaining(d -> {
+          assertThat(TelemetryJobOptions.isSecret(d.getKey())).as(m + " key " + d.getKey()).isFalse();
+          // Embedded files (Flink's config.yaml): no line sets a secret key.
+          d.getValue().asText().lines().map(l -> l.strip().split(":", 2)[0])
+              .forEach(k -> assertThat(TelemetryJobOptions.isSecret(k)).as(m + " " + k).isFalse());
+        });
+      }
+    }
+    compose().path("services").fields().forEachRemaining(s -> s.getValue().path("environment").fields()
+        .forEachRemaining(e -> {
+          if (TelemetryJobOptions.isSecret(e.getKey())) {
+            assertThat(e.getValue().asText()).as("compose " + s.getKey() + " " + e.getKey())
+                .isEqualTo("${" + e.getKey() + ":-}");
+          }
+        }));
+    for (Path image : List.of(EDGE_IMAGE, JOB_IMAGE)) {
+      DockerfileInstructions instructions = DockerfileInstructions.read(image);
+      for (String keyword : List.of("ENV", "ARG")) {
+        for (String arguments : instructions.all(keyword)) {
+          for (String word : arguments.split("[\\s\"]+")) {
+            assertThat(TelemetryJobOptions.isSecret(word.split("=", 2)[0]))
+                .as(image + " " + keyword + " " + word).isFalse();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void edgeTakesTheViewerAndQuestDbCredentialsFromOptionalSecrets() {
+    JsonNode env = Manifests.named("Deployment", "telemetry-edge").doc()
+        .at("/spec/template/spec/containers/0/env");
+    for (String name : List.of("TELEMETRY_OPERATOR_PASSWORD", "TELEMETRY_VIEWER_PASSWORD",
+        "TELEMETRY_QUESTDB_USERNAME", "TELEMETRY_QUESTDB_PASSWORD")) {
+      JsonNode ref = Pods.named(env, name).at("/valueFrom/secretKeyRef");
+      assertThat(ref.path("name").asText()).as(name).startsWith("telemetry-edge-");
+      assertThat(ref.path("optional").asBoolean()).as(name + " optional").isTrue();
     }
   }
 
