@@ -36,19 +36,16 @@ class PackagedServiceRestartIT {
 
   @Test
   void resumesAfterKillAndAfterSigtermWithoutLossOrDuplicates() throws Exception {
-    Map<String, String> props = new HashMap<>();
-    fx.options(dir.resolve("checkpoints")).asMap()
-        .forEach((k, v) -> props.put("telemetry." + k, v));
-    props.put("telemetry.service.work-dir", dir.resolve("work").toString());
+    Map<String, String> props = ServiceProcess.properties(fx, dir);
     props.put("telemetry.service.readiness.max-checkpoint-age", "30s");
 
     fx.produce(readings(0, 10));
     ServiceProcess first = ServiceProcess.start("restart-1", props);
-    awaitReady(first);
+    first.awaitReady();
     awaitRows(SENSORS * 10);
     // Let a checkpoint complete after the rows are in, so the crash loses no acknowledged state.
-    long completed = completedCheckpoints(first);
-    await().atMost(Duration.ofSeconds(30)).until(() -> completedCheckpoints(first) > completed + 1);
+    long completed = first.completedCheckpoints();
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.completedCheckpoints() > completed + 1);
     first.kill();
 
     // A near duplicate (within 1 % and 60 s) of the last reading of sensor 0 sent before the crash,
@@ -60,7 +57,7 @@ class PackagedServiceRestartIT {
     fx.produce(after);
 
     try (ServiceProcess second = ServiceProcess.start("restart-2", props)) {
-      awaitReady(second);
+      second.awaitReady();
       assertThat(second.printed("restored from")).as(second.output()).isTrue();
       awaitRows(SENSORS * 20);
       assertThat(second.terminate(10)).as("exits within 10 s after SIGTERM").isTrue();
@@ -69,7 +66,7 @@ class PackagedServiceRestartIT {
 
     fx.produce(readings(20, 25));
     try (ServiceProcess third = ServiceProcess.start("restart-3", props)) {
-      awaitReady(third);
+      third.awaitReady();
       assertThat(third.printed("restored from")).isTrue();
       assertThat(third.output().lines().filter(l -> l.contains("restored from")).findFirst().orElseThrow())
           .contains("savepoint-");
@@ -93,20 +90,5 @@ class PackagedServiceRestartIT {
   private void awaitRows(long expected) {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) == expected);
-  }
-
-  private static void awaitReady(ServiceProcess service) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-        .until(() -> {
-          if (!service.process().isAlive()) {
-            throw new AssertionError("service exited:\n" + service.output());
-          }
-          return service.get("/q/health/ready") == 200;
-        });
-  }
-
-  private static long completedCheckpoints(ServiceProcess service) throws Exception {
-    String body = service.body("/api/checkpoints");
-    return PipelineFixture.JSON.readTree(body).get("completed").asLong();
   }
 }
