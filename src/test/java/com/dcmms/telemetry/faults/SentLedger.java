@@ -39,6 +39,7 @@ public final class SentLedger {
   private final int sensors;
   private final long base;
   private final List<Entry> entries = new ArrayList<>();
+  private int repeatCalls;
 
   public SentLedger(PipelineFixture fx, String site, int sensors, long base) {
     this.fx = fx;
@@ -74,10 +75,12 @@ public final class SentLedger {
 
   /**
    * For every sensor, reading {@code i} again (an exact duplicate) and a reading 0.2 % away from
-   * it half a second later (a near duplicate). Reading {@code i} must be the sensor's last one
-   * sent, so that it is the last one the pipeline emitted.
+   * it a fraction of a second later (a near duplicate; each call takes another fraction, so that
+   * a second call is not an exact duplicate of the first by timestamp). Reading {@code i} must be
+   * the sensor's last one sent, so that it is the last one the pipeline emitted.
    */
   public void sendRepeatsOf(int i, String tag) {
+    long later = 100L * (1 + repeatCalls++ % 9);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     List<Entry> planned = new ArrayList<>();
     for (ProducerRecord<byte[], byte[]> r : fx.readings(i, i + 1, sensors, base, site, TYPE)) {
@@ -85,7 +88,7 @@ public final class SentLedger {
       planned.add(new Entry(null, Outcome.EXACT_DUPLICATE, null, null));
     }
     for (int s = 0; s < sensors; s++) {
-      records.add(fx.raw(event("near-" + tag + "-s" + s + "-r" + i, base + i * 1_000L + 500, site,
+      records.add(fx.raw(event("near-" + tag + "-s" + s + "-r" + i, base + i * 1_000L + later, site,
           "asset-1", "sensor-" + s, TYPE, PipelineFixture.readingValue(s, i) * 1.002, "u")));
       planned.add(new Entry(null, Outcome.NEAR_DUPLICATE, null, null));
     }

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged service at parallelism 8 through faults an operator meets on a gateway, one run
- * after the other on one ledger: QuestDB down for 60 s mid-stream, readiness saying so while it
- * lasts and the pipeline catching up after. Each run is drained and its counters read just before
- * it stops with a savepoint, so that the runs' counters add up to the ledger exactly.
+ * The packaged service through faults an operator meets on a gateway, one run after the other
+ * on one ledger: at parallelism 8 QuestDB is down for 60 s mid-stream, readiness says so while it
+ * lasts and the pipeline catches up after; then the service is resized to 4 and back to 8 through
+ * the savepoint it takes on SIGTERM, and its dedup state carries over each change. Each run is
+ * drained and its counters read just before it stops with a savepoint, so that the runs'
+ * counters add up to the ledger exactly.
  */
 @ExtendWith(RealServers.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceFaultsIT {
   private static final Duration QUESTDB_OUTAGE = Duration.ofSeconds(60);
 
+  /** Static: one directory for all phases, so that each run finds the savepoint of the last. */
   @TempDir
-  Path dir;
+  static Path dir;
 
   // One per class, shared by the ordered phases; the real servers exist only from @BeforeAll on.
   private PipelineFixture fx;
@@ -73,7 +76,8 @@ class ServiceFaultsIT {
     ledger.sendReadings(0, 5, 5);
     ledger.sendRejects("p8");
     service = start("p8", 8);
-    check.awaitDrained();
+    await("first readings stored").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) > 0);
 
     fx.questDb().stop();
     long stoppedAt = System.nanoTime();
@@ -93,16 +97,49 @@ class ServiceFaultsIT {
         .until(() -> service.get("/q/health/ready") == 200);
     assertThat(questDbCheck(service.body("/q/health/ready")).path("data").path("questdb").asText())
         .isEqualTo("available");
-    check.awaitDrained();
     endRun("run at p=8 through the QuestDB outage");
+  }
+
+  @Test
+  @Order(2)
+  void resizedTo4FromItsSavepointStillDropsRepeatsOfReadingsSentBefore() throws Exception {
+    resizeTo(4, 9, 10, 15);
+  }
+
+  @Test
+  @Order(3)
+  void resizedBackTo8FromItsSavepointStillDropsRepeatsOfReadingsSentBefore() throws Exception {
+    resizeTo(8, 14, 15, 20);
   }
 
   @Test
   @Order(9)
   void deliversEveryRecordOnceAndTheRunsCountersAddUpToTheLedger() throws Exception {
+    stopWithSavepoint();
+    check.assertExactlyOnce(runs.toArray(Span[]::new));
+  }
+
+  /**
+   * Stops the service with its savepoint and starts it at another parallelism, as an operator
+   * would after resizing the gateway; then sends an exact and a near duplicate of each sensor's
+   * last reading before the change, and new readings.
+   */
+  private void resizeTo(int parallelism, int lastReadingBefore, int from, int to) throws Exception {
+    stopWithSavepoint();
+    service = start("p" + parallelism + "-after-p" + lastReadingBefore, parallelism);
+    JsonNode pipeline = PipelineFixture.JSON.readTree(service.body("/api/pipeline"));
+    assertThat(pipeline.path("parallelism").asInt()).isEqualTo(parallelism);
+    assertThat(pipeline.path("restoredFrom").asText()).contains("savepoint-");
+
+    ledger.sendRepeatsOf(lastReadingBefore, "p" + parallelism);
+    ledger.sendReadings(from, to, 5);
+    ledger.sendRejects("p" + parallelism);
+    endRun("run at p=" + parallelism + " from the savepoint");
+  }
+
+  private void stopWithSavepoint() throws InterruptedException {
     assertThat(service.terminate(60)).as("exits after SIGTERM").isTrue();
     assertThat(service.printed("stopped with savepoint")).as(service.output()).isTrue();
-    check.assertExactlyOnce(runs.toArray(Span[]::new));
   }
 
   private ServiceProcess start(String name, int parallelism) throws IOException {
@@ -115,7 +152,11 @@ class ServiceFaultsIT {
     return s;
   }
 
-  /** Reads the drained run's counters, which must match what it was sent, before it stops. */
+  /**
+   * Waits until the run's counters match what it was sent (so it has read, dropped, stored and
+   * dead-lettered all of it) and keeps them: they go when it stops. Its outputs commit with the
+   * savepoint and are checked at the end.
+   */
   private void endRun(String label) {
     SentLedger.Slice slice = ledger.since(runStart);
     PipelineCounters counted = check.awaitCounters(Span.exact(label, service::counters, slice));
