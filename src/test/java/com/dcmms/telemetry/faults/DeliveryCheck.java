@@ -38,8 +38,10 @@ import java.util.function.Supplier;
  *       checkpoint) behind which nothing was left unprocessed, and that had no failure since. It
  *       counted each record it covers exactly once, so every term must equal the ledger's
  *       (records in, rows stored, exact and near duplicates, dead letters by reason) and the job
- *       must not have restarted. A service's runs are such stretches when each one is drained and
- *       read just before it stops with a savepoint; the runs then add up to the whole ledger.
+ *       must not have restarted. A service counts from zero in each process (nothing restores
+ *       its counters), so a service is counted run by run: each run is drained and read just
+ *       before it stops with a savepoint, and the runs together must cover the ledger, each
+ *       record once.
  *   <li>{@link Span#sinceRestore}: the latest attempt after a failure mid-stream (a task killed,
  *       the service killed). Where its restored checkpoint stood, to the record, the test cannot
  *       know, so what it read is unknown; the identity must still hold over its own counters, and

@@ -7,6 +7,8 @@ import com.dcmms.telemetry.job.rules.RejectReason;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -41,15 +43,12 @@ public final class SentLedger {
   private final List<Entry> entries = new ArrayList<>();
   private int repeatCalls;
 
-  public SentLedger(PipelineFixture fx, String site, int sensors, long base) {
+  /** A ledger of readings of {@code sensors} sensors at one site, from half an hour ago on. */
+  public SentLedger(PipelineFixture fx, String site, int sensors) {
     this.fx = fx;
     this.site = site;
     this.sensors = sensors;
-    this.base = base;
-  }
-
-  public int sensors() {
-    return sensors;
+    this.base = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
   }
 
   /**

@@ -11,8 +11,6 @@ import com.dcmms.telemetry.faults.SentLedger;
 import com.dcmms.telemetry.job.it.PipelineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,8 +29,7 @@ class PackagedServiceRestartIT {
   Path dir;
 
   private final PipelineFixture fx = new PipelineFixture("service");
-  private final long base = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
-  private final SentLedger ledger = new SentLedger(fx, "site-1", 10, base);
+  private final SentLedger ledger = new SentLedger(fx, "site-1", 10);
   private final DeliveryCheck check = new DeliveryCheck(fx, ledger);
 
   @Test

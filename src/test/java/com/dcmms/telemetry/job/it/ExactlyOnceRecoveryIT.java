@@ -8,8 +8,6 @@ import com.dcmms.telemetry.faults.DeliveryCheck.Span;
 import com.dcmms.telemetry.faults.SentLedger;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -45,8 +43,7 @@ class ExactlyOnceRecoveryIT {
   Path checkpoints;
 
   private final PipelineFixture fx = new PipelineFixture("recovery");
-  private final long base = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
-  private final SentLedger ledger = new SentLedger(fx, "site-r", SENSORS, base);
+  private final SentLedger ledger = new SentLedger(fx, "site-r", SENSORS);
 
   @Test
   void keepsEveryRecordExactlyOnceThroughThreeTaskManagerFailures(@InjectMiniCluster MiniCluster cluster)

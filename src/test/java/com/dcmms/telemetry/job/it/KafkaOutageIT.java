@@ -9,8 +9,6 @@ import com.dcmms.telemetry.faults.DeliveryCheck.Span;
 import com.dcmms.telemetry.faults.SentLedger;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
@@ -43,8 +41,7 @@ class KafkaOutageIT {
 
   private final EmbeddedKafka kafka = RealServers.kafka();
   private final PipelineFixture fx = new PipelineFixture("kafka_outage");
-  private final long base = Instant.now().minus(15, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
-  private final SentLedger ledger = new SentLedger(fx, "site-k", 10, base);
+  private final SentLedger ledger = new SentLedger(fx, "site-k", 10);
   private final DeliveryCheck check = new DeliveryCheck(fx, ledger);
 
   @Test

@@ -10,8 +10,6 @@ import com.dcmms.telemetry.faults.SentLedger;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -37,8 +35,7 @@ class QuestDbOutageIT {
   Path checkpoints;
 
   private final PipelineFixture fx = new PipelineFixture("outage");
-  private final long base = Instant.now().minus(15, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
-  private final SentLedger ledger = new SentLedger(fx, "site-9", 10, base);
+  private final SentLedger ledger = new SentLedger(fx, "site-9", 10);
   private final DeliveryCheck check = new DeliveryCheck(fx, ledger);
 
   @Test
