@@ -1,5 +1,9 @@
 package com.dcmms.telemetry.host;
 
+import static org.awaitility.Awaitility.await;
+
+import com.dcmms.telemetry.faults.PipelineCounters;
+import com.dcmms.telemetry.job.it.PipelineFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +59,45 @@ final class ServiceProcess implements AutoCloseable {
     return new ServiceProcess(p, port, log);
   }
 
+  /**
+   * The service's properties for a fixture: its topics, table and group, checkpoints under
+   * {@code dir}, Flink's temporary files under {@code dir/work}.
+   */
+  static Map<String, String> properties(PipelineFixture fx, Path dir) {
+    Map<String, String> props = new HashMap<>();
+    fx.options(dir.resolve("checkpoints")).asMap().forEach((k, v) -> props.put("telemetry." + k, v));
+    props.put("telemetry.service.work-dir", dir.resolve("work").toString());
+    return props;
+  }
+
+  /** Waits until the service reports ready; fails at once when it exits. */
+  void awaitReady() {
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          if (!process.isAlive()) {
+            throw new AssertionError("service exited:\n" + output());
+          }
+          return get("/q/health/ready") == 200;
+        });
+  }
+
+  /** Completed checkpoints of the running job, from {@code GET /api/checkpoints}. */
+  long completedCheckpoints() throws IOException, InterruptedException {
+    return PipelineFixture.JSON.readTree(body("/api/checkpoints")).get("completed").asLong();
+  }
+
+  /** The pipeline's counters of this run, from {@code GET /q/metrics}. */
+  PipelineCounters counters() {
+    try {
+      return PipelineCounters.fromPrometheus(body("/q/metrics"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   int get(String path) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
@@ -64,8 +108,17 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   String body(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return fetch(path).body();
+  }
+
+  /** Status and body of a GET. */
+  record Reply(int status, String body) {}
+
+  Reply fetch(String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body());
   }
 
   /** A request with HTTP basic credentials, or none when {@code user} is null. */

@@ -3,6 +3,7 @@ package com.dcmms.telemetry.host.flink;
 import com.dcmms.telemetry.host.metrics.MicrometerReporter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsCounts;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
@@ -81,6 +82,14 @@ public class PipelineStatus {
     return new Checkpoints(counts.getNumberOfCompletedCheckpoints(),
         counts.getNumberOfFailedCheckpoints(), counts.getNumberOfInProgressCheckpoints(),
         counts.getNumberOfRestoredCheckpoints(), latest, failure, age);
+  }
+
+  /**
+   * How many QuestDB sink subtasks are retrying a write that QuestDB did not take (each one's
+   * {@code questdbUnavailable} gauge is 1 meanwhile); empty while no sink runs.
+   */
+  public OptionalDouble questDbUnavailableSubtasks() {
+    return MicrometerReporter.total("flink_taskmanager_job_task_operator_questdbUnavailable");
   }
 
   /** When the job was submitted (epoch ms): the reference age before the first checkpoint. */

@@ -85,6 +85,27 @@ public class MicrometerReporter implements MetricReporter {
         : OptionalDouble.of(read(first.current, found.reader));
   }
 
+  /**
+   * The sum of every registered Flink series with this Prometheus name (say, one per subtask),
+   * NaN readings left out; empty when there is none.
+   */
+  public static OptionalDouble total(String metricName) {
+    boolean found = false;
+    double sum = 0;
+    for (MicrometerReporter reporter : OPEN) {
+      for (Export export : reporter.exports.values()) {
+        for (Series s : export.series) {
+          if (s.name.equals(metricName)) {
+            found = true;
+            double v = read(export.current, s.reader);
+            sum += Double.isNaN(v) ? 0 : v;
+          }
+        }
+      }
+    }
+    return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+  }
+
   @Override
   public void open(MetricConfig config) {
     MeterRegistry configured = configuredRegistry;

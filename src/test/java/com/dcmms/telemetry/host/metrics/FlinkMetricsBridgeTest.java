@@ -242,6 +242,17 @@ class FlinkMetricsBridgeTest {
   }
 
   @Test
+  void totalSumsEverySeriesOfANameAndLeavesNaNOut() {
+    add(gauge(1), "questdbUnavailable", operator(0, 0));
+    add(gauge(1), "questdbUnavailable", operator(1, 0));
+    add(gauge(0), "questdbUnavailable", operator(2, 0));
+    add(gauge(Double.NaN), "questdbUnavailable", operator(3, 0));
+
+    assertThat(MicrometerReporter.total(OPERATOR_SCOPE + "questdbUnavailable")).hasValue(2.0);
+    assertThat(MicrometerReporter.total(OPERATOR_SCOPE + "unknown")).isEmpty();
+  }
+
+  @Test
   void reporterCreatedByFlinkUsesTheRegistryGivenByTheService() {
     SimpleMeterRegistry serviceRegistry = new SimpleMeterRegistry();
     MicrometerReporter.useRegistry(serviceRegistry);
