@@ -48,10 +48,16 @@ public final class PipelineFixture {
   public final String validatedTopic;
   public final String deadLetterTopic;
   public final String table;
-  private final EmbeddedKafka kafka = RealServers.kafka();
+  private final EmbeddedKafka kafka;
   private final EmbeddedQuestDb questDb = RealServers.questDb();
 
   public PipelineFixture(String name) {
+    this(name, RealServers.kafka());
+  }
+
+  /** A pipeline on another broker (say, a secured one); QuestDB is still the run's. */
+  public PipelineFixture(String name, EmbeddedKafka kafka) {
+    this.kafka = kafka;
     this.name = name + "_" + UUID.randomUUID().toString().substring(0, 8);
     this.rawTopic = "raw_" + this.name;
     this.validatedTopic = "validated_" + this.name;
@@ -80,6 +86,7 @@ public final class PipelineFixture {
     o.put("checkpoint.dir", checkpointDir.toUri().toString());
     o.put("restart.delay", "200 ms");
     o.put("watermark.idleness", "2 s");
+    kafka.clientSecurity().forEach((k, v) -> o.put(TelemetryJobOptions.KAFKA_PROPERTY_PREFIX + k, v));
     return TelemetryJobOptions.fromMap(o);
   }
 
