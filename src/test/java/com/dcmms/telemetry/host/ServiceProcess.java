@@ -33,6 +33,12 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
+    return start(name, properties, Map.of());
+  }
+
+  /** With these environment variables added, e.g. secrets that properties refer to as {@code ${VAR}}. */
+  static ServiceProcess start(String name, Map<String, String> properties, Map<String, String> environment)
+      throws IOException {
     int port = freePort();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
@@ -41,8 +47,10 @@ final class ServiceProcess implements AutoCloseable {
     command.add("-jar");
     command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
     Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(name + ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     return new ServiceProcess(p, port, log);
   }
 
