@@ -70,9 +70,8 @@ public final class SecuredListener {
         props.put("ssl.keystore.type", STORE_TYPE);
         props.put("ssl.keystore.password", storePassword);
         props.put("ssl.key.password", storePassword);
-        props.put("ssl.truststore.location", truststore.toString());
-        props.put("ssl.truststore.type", STORE_TYPE);
-        props.put("ssl.truststore.password", storePassword);
+        // The broker is a client of itself (transaction markers), so it trusts its certificate too.
+        props.putAll(trustStore());
         return props;
     }
 
@@ -82,6 +81,12 @@ public final class SecuredListener {
         props.put("security.protocol", NAME);
         props.put("sasl.mechanism", MECHANISM);
         props.put("sasl.jaas.config", jaas(user, secret));
+        props.putAll(trustStore());
+        return props;
+    }
+
+    private Map<String, String> trustStore() {
+        Map<String, String> props = new LinkedHashMap<>();
         props.put("ssl.truststore.location", truststore.toString());
         props.put("ssl.truststore.type", STORE_TYPE);
         props.put("ssl.truststore.password", storePassword);
