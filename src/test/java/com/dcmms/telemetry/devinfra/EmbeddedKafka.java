@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -63,19 +64,35 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
+    /** The SASL_SSL client listener, or null for the default PLAINTEXT one. */
+    private final SecuredListener secured;
     private KafkaRaftServer server;
     private Admin admin;
 
-    private EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort) {
+    private EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort, SecuredListener secured) {
         this.dataDir = dataDir;
         this.logDir = dataDir.resolve("kraft-combined-logs");
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.secured = secured;
     }
 
     /** Formats {@code dataDir} if needed and starts a broker on free loopback ports. */
     public static EmbeddedKafka start(Path dataDir) {
-        return startWithRetries(dataDir, 0);
+        return startWithRetries(dataDir, 0, null);
+    }
+
+    /**
+     * Like {@link #start} but clients must use SASL_SSL with SCRAM-SHA-512 as {@code username}/{@code password}
+     * (set at format time, so a fresh {@code dataDir} is needed) and trust a certificate made for this broker.
+     * {@link #clientProperties()} and {@link #admin()} carry the right credentials.
+     */
+    public static EmbeddedKafka startSecured(Path dataDir, String username, String password) {
+        if (Files.exists(dataDir.resolve("kraft-combined-logs").resolve("meta.properties"))) {
+            throw new IllegalArgumentException("A secured broker needs a fresh data dir: its users are set at format time");
+        }
+        SecuredListener secured = SecuredListener.create(dataDir.toAbsolutePath().resolve("tls"), username, password);
+        return startWithRetries(dataDir, 0, secured);
     }
 
     /**
@@ -86,19 +103,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (brokerPort <= 0 || brokerPort > 65535) {
             throw new IllegalArgumentException("Kafka port must be 1..65535 but was " + brokerPort);
         }
-        return startWithRetries(dataDir, brokerPort);
+        return startWithRetries(dataDir, brokerPort, null);
     }
 
     /** {@code fixedBrokerPort} 0 means a free one; the controller port is always free, which KRaft allows
      * because a static quorum reads its voters from the configuration, not from the formatted storage. */
-    private static EmbeddedKafka startWithRetries(Path dataDir, int fixedBrokerPort) {
+    private static EmbeddedKafka startWithRetries(Path dataDir, int fixedBrokerPort, SecuredListener secured) {
         Path dir = dataDir.toAbsolutePath();
         RuntimeException lastFailure = null;
         // A probed port can be taken by someone else before Kafka binds it; a fresh pair fixes that.
         for (int attempt = 1; attempt <= 3; attempt++) {
             int[] ports = FreePorts.loopback(2);
             int brokerPort = fixedBrokerPort == 0 ? ports[0] : fixedBrokerPort;
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, ports[1]);
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, ports[1], secured);
             try {
                 kafka.formatIfNeeded();
                 kafka.restart();
@@ -118,7 +135,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException("Embedded Kafka did not start in " + dir, lastFailure);
     }
 
-    /** The broker's PLAINTEXT address, e.g. {@code 127.0.0.1:40123}; stable across restarts. */
+    /** The broker's client address (PLAINTEXT, or SASL_SSL when secured), e.g. {@code 127.0.0.1:40123}; stable across restarts. */
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
     }
@@ -131,11 +148,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return server != null;
     }
 
-    /** Client properties with only {@code bootstrap.servers} set, to be extended by the caller. */
+    /** Client properties with {@code bootstrap.servers} and, when secured, the right credentials, to be extended by the caller. */
     public Properties clientProperties() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(clientSecurity());
         return props;
+    }
+
+    /** The security settings clients need (empty for PLAINTEXT), e.g. for {@code kafka.property.*} options. */
+    public Map<String, String> clientSecurity() {
+        return secured == null ? Map.of() : secured.clientProperties();
+    }
+
+    /** The secured listener (credentials and trust store), or empty for a PLAINTEXT broker. */
+    public Optional<SecuredListener> secured() {
+        return Optional.ofNullable(secured);
     }
 
     /** A shared admin client; it survives {@link #stop()}/{@link #restart()} and is closed by {@link #close()}. */
@@ -253,11 +281,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        // A secured broker's client listener replaces PLAINTEXT; the controller's stays internal, on loopback.
+        String client = secured == null ? "PLAINTEXT" : SecuredListener.NAME;
+        props.put("listeners", client + "://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", client + "://" + HOST + ":" + brokerPort);
+        props.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("inter.broker.listener.name", client);
+        if (secured != null) {
+            props.putAll(secured.brokerConfig());
+        }
         props.put("log.dirs", logDir.toString());
         props.put("metadata.log.dir", logDir.toString());
         // One node: every internal topic must fit on it, and few partitions keep startup fast.
@@ -289,7 +322,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         try {
             Files.createDirectories(logDir);
-            new Formatter()
+            Formatter formatter = new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())
@@ -297,8 +330,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName("CONTROLLER")
                     // The latest *production* version: the newest one is unstable and brokers reject it.
-                    .setReleaseVersion(MetadataVersion.latestProduction())
-                    .run();
+                    .setReleaseVersion(MetadataVersion.latestProduction());
+            if (secured != null) {
+                // SCRAM users live in the cluster metadata; written here, they exist before the first client connects.
+                formatter.setScramArguments(secured.scramArguments());
+            }
+            formatter.run();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create Kafka log dir " + logDir, e);
         } catch (Exception e) {

@@ -56,6 +56,7 @@ public class EmbeddedFlink {
   private volatile long submittedAt;
   private volatile Configuration clusterConfiguration;
   private volatile List<URL> jobClasspath = List.of();
+  private volatile JobFailureLog failureLog;
 
   EmbeddedFlink(ServiceConfig service, Config config, MeterRegistry registry, DevServices devServices) {
     this.service = service;
@@ -81,6 +82,7 @@ public class EmbeddedFlink {
     JobGraph graph = jobGraph(flinkConfig);
     jobId = cluster.submitJob(graph).get().getJobID();
     submittedAt = System.currentTimeMillis();
+    failureLog = JobFailureLog.watch(this::executionGraph, options);
     LOG.infof("Telemetry job %s submitted at parallelism %d, %s", jobId, options.parallelism(),
         restoredFrom == null ? "starting fresh (no retained checkpoint or savepoint)"
             : "restored from " + restoredFrom);
@@ -90,6 +92,9 @@ public class EmbeddedFlink {
     MiniCluster c = cluster;
     if (c == null) {
       return;
+    }
+    if (failureLog != null) {
+      failureLog.close();
     }
     try {
       if (isRunning()) {

@@ -5,11 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsCounts;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.checkpoint.FailedCheckpointStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 
 /** Read-only views of the embedded job and its checkpoints, for the API and health checks. */
 @ApplicationScoped
@@ -22,7 +25,10 @@ public class PipelineStatus {
 
   /** The job as {@code GET /api/pipeline} shows it. */
   public record Pipeline(String jobId, String jobName, String state, int parallelism,
-      long uptimeMs, long restarts, String restoredFrom) {}
+      long uptimeMs, long restarts, String restoredFrom, JobFailure lastFailure) {}
+
+  /** The job's latest failure: one line saying why (see {@link FailureSummary}), and when. */
+  public record JobFailure(String message, long failedAt) {}
 
   /** One checkpoint: id, duration, sizes and completion time (epoch ms). */
   public record Checkpoint(long id, long durationMs, long stateSizeBytes, long checkpointedSizeBytes,
@@ -38,7 +44,7 @@ public class PipelineStatus {
   public Pipeline pipeline() {
     Optional<AccessExecutionGraph> graph = flink.executionGraph();
     if (graph.isEmpty()) {
-      return new Pipeline(null, null, "NOT_RUNNING", 0, 0, 0, flink.restoredFrom());
+      return new Pipeline(null, null, "NOT_RUNNING", 0, 0, 0, flink.restoredFrom(), null);
     }
     AccessExecutionGraph g = graph.get();
     long runningSince = g.getStatusTimestamp(JobStatus.RUNNING);
@@ -46,19 +52,42 @@ public class PipelineStatus {
         ? System.currentTimeMillis() - runningSince : 0;
     long restarts = (long) MicrometerReporter.currentValue("flink_jobmanager_job_numRestarts").orElse(0);
     return new Pipeline(g.getJobID().toString(), g.getJobName(), g.getState().name(),
-        flink.options().parallelism(), uptime, restarts, flink.restoredFrom());
+        flink.options().parallelism(), uptime, restarts, flink.restoredFrom(),
+        lastFailure(g).orElse(null));
+  }
+
+  /** The latest failure of the job, if it ever failed since it was submitted. */
+  Optional<JobFailure> lastFailure(AccessExecutionGraph g) {
+    ErrorInfo info = g.getFailureInfo();
+    return info == null ? Optional.empty() : Optional.of(new JobFailure(
+        FailureSummary.of(info.getException(), flink.options()), info.getTimestamp()));
   }
 
   public Optional<JobStatus> state() {
     return flink.executionGraph().map(AccessExecutionGraph::getState);
   }
 
-  /** The job's state and its checkpoints, read from one look at the execution graph. */
-  public record Health(Optional<JobStatus> state, Checkpoints checkpoints) {}
+  /**
+   * The job's state, whether every task runs, its latest failure and its checkpoints, read from
+   * one look at the execution graph.
+   */
+  public record Health(Optional<JobStatus> state, boolean allTasksRunning,
+      Optional<JobFailure> lastFailure, Checkpoints checkpoints) {}
 
   public Health health() {
     Optional<AccessExecutionGraph> graph = flink.executionGraph();
-    return new Health(graph.map(AccessExecutionGraph::getState), checkpoints(graph));
+    return new Health(graph.map(AccessExecutionGraph::getState),
+        graph.map(PipelineStatus::allTasksRunning).orElse(false),
+        graph.flatMap(this::lastFailure), checkpoints(graph));
+  }
+
+  private static boolean allTasksRunning(AccessExecutionGraph g) {
+    for (AccessExecutionVertex v : g.getAllExecutionVertices()) {
+      if (v.getExecutionState() != ExecutionState.RUNNING) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Checkpoints checkpoints() {

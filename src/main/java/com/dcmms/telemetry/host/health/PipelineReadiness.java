@@ -6,9 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.flink.api.common.JobStatus;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the job is RUNNING and its newest checkpoint is recent enough. */
+/**
+ * Ready while the job and all its tasks are RUNNING and its newest checkpoint is recent enough.
+ * After a failure it is ready again only once a checkpoint has completed since: a job that fails
+ * at every attempt (say, Kafka refuses its credentials) is never ready between two attempts.
+ */
 @Readiness
 @ApplicationScoped
 public class PipelineReadiness implements HealthCheck {
@@ -29,12 +34,16 @@ public class PipelineReadiness implements HealthCheck {
     long age = cp.latestAgeMs() != null ? cp.latestAgeMs()
         : System.currentTimeMillis() - status.submittedAt();
     long bound = config.readiness().maxCheckpointAge().toMillis();
-    return HealthCheckResponse.named("telemetry-pipeline")
-        .status(JobStatus.RUNNING.name().equals(state) && age <= bound)
+    long checkpointedAt = cp.latest() == null ? Long.MIN_VALUE : cp.latest().completedAt();
+    boolean recovered = health.lastFailure().map(f -> f.failedAt() < checkpointedAt).orElse(true);
+    HealthCheckResponseBuilder response = HealthCheckResponse.named("telemetry-pipeline")
+        .status(JobStatus.RUNNING.name().equals(state) && health.allTasksRunning() && recovered
+            && age <= bound)
         .withData("jobState", state)
         .withData("lastCheckpointAgeMs", cp.latestAgeMs() == null ? -1 : cp.latestAgeMs())
         .withData("maxCheckpointAgeMs", bound)
-        .withData("completedCheckpoints", cp.completed())
-        .build();
+        .withData("completedCheckpoints", cp.completed());
+    health.lastFailure().ifPresent(f -> response.withData("lastFailure", f.message()));
+    return response.build();
   }
 }

@@ -48,15 +48,25 @@ public final class PipelineFixture {
   public final String validatedTopic;
   public final String deadLetterTopic;
   public final String table;
-  private final EmbeddedKafka kafka = RealServers.kafka();
+  private final EmbeddedKafka kafka;
   private final EmbeddedQuestDb questDb;
 
   public PipelineFixture(String name) {
-    this(name, RealServers.questDb());
+    this(name, RealServers.kafka(), RealServers.questDb());
   }
 
   /** A pipeline that stores into this QuestDB server, e.g. one that asks for credentials. */
   public PipelineFixture(String name, EmbeddedQuestDb questDb) {
+    this(name, RealServers.kafka(), questDb);
+  }
+
+  /** A pipeline on another broker (say, a secured one); QuestDB is still the run's. */
+  public PipelineFixture(String name, EmbeddedKafka kafka) {
+    this(name, kafka, RealServers.questDb());
+  }
+
+  private PipelineFixture(String name, EmbeddedKafka kafka, EmbeddedQuestDb questDb) {
+    this.kafka = kafka;
     this.questDb = questDb;
     this.name = name + "_" + UUID.randomUUID().toString().substring(0, 8);
     this.rawTopic = "raw_" + this.name;
@@ -93,6 +103,7 @@ public final class PipelineFixture {
     o.put("checkpoint.dir", checkpointDir.toUri().toString());
     o.put("restart.delay", "200 ms");
     o.put("watermark.idleness", "2 s");
+    kafka.clientSecurity().forEach((k, v) -> o.put(TelemetryJobOptions.KAFKA_PROPERTY_PREFIX + k, v));
     return TelemetryJobOptions.fromMap(o);
   }
 
