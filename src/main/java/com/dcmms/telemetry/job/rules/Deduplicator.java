@@ -44,52 +44,66 @@ public final class Deduplicator implements Serializable {
     return windowMillis;
   }
 
-  /**
-   * Judges a reading against what the sensor's memory holds and records it there. The memory
-   * may still hold readings older than the window; they never match.
-   */
-  public Verdict judge(TelemetryReading reading, SensorMemory memory) throws Exception {
+  /** Judges a reading against the sensor's history and records it there. */
+  public Verdict judge(TelemetryReading reading, SensorHistory history) {
     long idHash = hash64(reading.eventId);
-    Long seenAt = memory.timestampOfEvent(idHash);
-    if (memory.hasTimestamp(reading.timestamp)
-        || (seenAt != null && Math.abs(reading.timestamp - seenAt) < windowMillis)) {
-      return Verdict.EXACT_DUPLICATE;
+    for (int i = 0; i < history.seenCount; i++) {
+      // Only readings within the window of this one count; pruning alone would let a reading
+      // seen long before match until a newer reading prunes it.
+      if (Math.abs(reading.timestamp - history.seenTimestamps[i]) < windowMillis
+          && (history.seenTimestamps[i] == reading.timestamp
+              || history.seenIdHashes[i] == idHash)) {
+        return Verdict.EXACT_DUPLICATE;
+      }
     }
-    memory.remember(reading.timestamp, idHash);
-    SensorSummary summary = memory.summary();
-    if (summary == null) {
-      summary = new SensorSummary();
+    remember(history, reading.timestamp, idHash);
+    if (deadband && history.hasLast && isNear(reading, history)) {
+      return Verdict.NEAR_DUPLICATE;
     }
-    summary.newestTimestamp = Math.max(summary.newestTimestamp, reading.timestamp);
-    Verdict verdict = deadband && summary.hasLast && isNear(reading, summary)
-        ? Verdict.NEAR_DUPLICATE : Verdict.EMIT;
-    if (verdict == Verdict.EMIT) {
-      summary.hasLast = true;
-      summary.lastTimestamp = reading.timestamp;
-      summary.lastValue = reading.value;
-      summary.lastQualityFlag = reading.qualityFlag;
-    }
-    memory.updateSummary(summary);
-    return verdict;
+    history.hasLast = true;
+    history.lastTimestamp = reading.timestamp;
+    history.lastValue = reading.value;
+    history.lastQualityFlag = reading.qualityFlag;
+    return Verdict.EMIT;
   }
 
-  /** Whether a remembered reading at {@code timestamp} can no longer match at event time {@code now}. */
-  public boolean isForgettable(long timestamp, long now) {
-    return timestamp <= now - windowMillis;
+  /** Event time after which nothing in the history can match a new reading any more. */
+  public long expiresAt(SensorHistory history) {
+    long newest = Math.max(history.newestTimestamp, history.lastTimestamp);
+    return newest + windowMillis;
   }
 
-  /** Event time after which nothing the sensor has seen can match a new reading any more. */
-  public long expiresAt(SensorSummary summary) {
-    return Math.max(summary.newestTimestamp, summary.lastTimestamp) + windowMillis;
-  }
-
-  private boolean isNear(TelemetryReading r, SensorSummary h) {
+  private boolean isNear(TelemetryReading r, SensorHistory h) {
     if (Math.abs(r.timestamp - h.lastTimestamp) >= windowMillis
         || !r.qualityFlag.equals(h.lastQualityFlag)) {
       return false;
     }
     double tolerance = h.lastValue == 0 ? absoluteTolerance : relativeTolerance * Math.abs(h.lastValue);
     return Math.abs(r.value - h.lastValue) <= tolerance;
+  }
+
+  private void remember(SensorHistory h, long timestamp, long idHash) {
+    h.newestTimestamp = Math.max(h.newestTimestamp, timestamp);
+    long oldestKept = h.newestTimestamp - windowMillis;
+    int kept = 0;
+    for (int i = 0; i < h.seenCount; i++) {
+      if (h.seenTimestamps[i] > oldestKept) {
+        h.seenTimestamps[kept] = h.seenTimestamps[i];
+        h.seenIdHashes[kept] = h.seenIdHashes[i];
+        kept++;
+      }
+    }
+    h.seenCount = kept;
+    if (timestamp <= oldestKept) {
+      return;
+    }
+    if (kept == h.seenTimestamps.length) {
+      h.seenTimestamps = java.util.Arrays.copyOf(h.seenTimestamps, kept * 2);
+      h.seenIdHashes = java.util.Arrays.copyOf(h.seenIdHashes, kept * 2);
+    }
+    h.seenTimestamps[kept] = timestamp;
+    h.seenIdHashes[kept] = idHash;
+    h.seenCount = kept + 1;
   }
 
   /**

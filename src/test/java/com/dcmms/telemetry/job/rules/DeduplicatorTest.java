@@ -23,18 +23,18 @@ class DeduplicatorTest {
 
   private final Deduplicator dedup =
       new Deduplicator(Duration.ofMillis(WINDOW), true, 0.01, ABSOLUTE_TOLERANCE);
-  private final InMemorySensorMemory memory = new InMemorySensorMemory();
+  private final SensorHistory history = new SensorHistory();
   private int nextId;
 
   // --- Exact duplicates -----------------------------------------------------------------------
 
   @Test
-  void emitsFirstReadingOfSensor() throws Exception {
+  void emitsFirstReadingOfSensor() {
     assertThat(judge(T, 20.0)).isEqualTo(EMIT);
   }
 
   @Test
-  void dropsRepeatedEventIdWithinWindow() throws Exception {
+  void dropsRepeatedEventIdWithinWindow() {
     assertThat(judge("e-1", T, 20.0, "GOOD")).isEqualTo(EMIT);
 
     assertThat(judge("e-1", T, 20.0, "GOOD")).isEqualTo(EXACT_DUPLICATE);
@@ -44,16 +44,16 @@ class DeduplicatorTest {
   }
 
   @Test
-  void dropsSameTimestampWithinWindowWhateverTheEventId() throws Exception {
+  void dropsSameTimestampWithinWindowWhateverTheEventId() {
     assertThat(judge("e-1", T, 20.0, "GOOD")).isEqualTo(EMIT);
 
     assertThat(judge("e-2", T, 95.0, "SENSOR_FAULT")).isEqualTo(EXACT_DUPLICATE);
   }
 
   @Test
-  void dropsExactDuplicatesEvenWithDeadbandDisabled() throws Exception {
+  void dropsExactDuplicatesEvenWithDeadbandDisabled() {
     Deduplicator noDeadband = new Deduplicator(Duration.ofMillis(WINDOW), false, 0.01, 0.001);
-    InMemorySensorMemory h = new InMemorySensorMemory();
+    SensorHistory h = new SensorHistory();
 
     assertThat(noDeadband.judge(reading("e-1", T, 20.0, "GOOD"), h)).isEqualTo(EMIT);
     assertThat(noDeadband.judge(reading("e-1", T + 1_000, 21.0, "GOOD"), h))
@@ -62,14 +62,14 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsRepeatedEventIdAfterWindow() throws Exception {
+  void emitsRepeatedEventIdAfterWindow() {
     assertThat(judge("e-1", T, 20.0, "GOOD")).isEqualTo(EMIT);
 
     assertThat(judge("e-1", T + WINDOW, 20.0, "GOOD")).isEqualTo(EMIT);
   }
 
   @Test
-  void emitsRepeatedEventIdAfterWindowWhenOtherReadingsCameBetween() throws Exception {
+  void emitsRepeatedEventIdAfterWindowWhenOtherReadingsCameBetween() {
     assertThat(judge("e-1", T, 20.0, "GOOD")).isEqualTo(EMIT);
     assertThat(judge("e-2", T + 30_000, 40.0, "GOOD")).isEqualTo(EMIT);
     assertThat(judge("e-3", T + 70_000, 60.0, "GOOD")).isEqualTo(EMIT);
@@ -78,7 +78,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void dropsLateExactDuplicateArrivingOutOfOrder() throws Exception {
+  void dropsLateExactDuplicateArrivingOutOfOrder() {
     assertThat(judge("e-1", T, 20.0, "GOOD")).isEqualTo(EMIT);
     assertThat(judge("e-2", T + 2_000, 30.0, "GOOD")).isEqualTo(EMIT);
     assertThat(judge("e-3", T + 4_000, 40.0, "GOOD")).isEqualTo(EMIT);
@@ -88,17 +88,17 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsLateReadingOlderThanWindowOfNewest() throws Exception {
+  void emitsLateReadingOlderThanWindowOfNewest() {
     assertThat(judge("e-1", T + 120_000, 20.0, "GOOD")).isEqualTo(EMIT);
 
     assertThat(judge("e-0", T, 50.0, "GOOD")).isEqualTo(EMIT);
-    assertThat(judge("e-0", T, 50.0, "GOOD")).as("late, but remembered").isEqualTo(EXACT_DUPLICATE);
+    assertThat(history.seenCount).as("too old to be remembered").isEqualTo(1);
   }
 
   // --- Near duplicates (deadband) -------------------------------------------------------------
 
   @Test
-  void dropsReadingWithinOnePercentOfLastEmitted() throws Exception {
+  void dropsReadingWithinOnePercentOfLastEmitted() {
     assertThat(judge(T, 100.0)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, 100.5)).isEqualTo(NEAR_DUPLICATE);
@@ -108,21 +108,21 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsReadingJustAboveOnePercent() throws Exception {
+  void emitsReadingJustAboveOnePercent() {
     assertThat(judge(T, 100.0)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, 101.01)).isEqualTo(EMIT);
   }
 
   @Test
-  void emitsReadingJustBelowMinusOnePercent() throws Exception {
+  void emitsReadingJustBelowMinusOnePercent() {
     assertThat(judge(T, 100.0)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, 98.99)).isEqualTo(EMIT);
   }
 
   @Test
-  void comparesWithLastEmittedValueNotLastSeen() throws Exception {
+  void comparesWithLastEmittedValueNotLastSeen() {
     // A slow drift of 0.3 % steps: each step is near the previous reading, but the drift is
     // emitted once it is more than 1 % away from the last emitted value.
     double[] values = {100.0, 100.3, 100.6, 100.9, 101.2, 101.5, 101.8, 102.1, 102.4};
@@ -133,12 +133,12 @@ class DeduplicatorTest {
 
     assertThat(verdicts).containsExactly(EMIT, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE,
         EMIT, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE, EMIT);
-    assertThat(memory.summary().lastValue).isEqualTo(102.4);
-    assertThat(memory.summary().lastTimestamp).isEqualTo(T + 8_000);
+    assertThat(history.lastValue).isEqualTo(102.4);
+    assertThat(history.lastTimestamp).isEqualTo(T + 8_000);
   }
 
   @Test
-  void emitsSteadyValueOncePerWindow() throws Exception {
+  void emitsSteadyValueOncePerWindow() {
     List<Verdict> verdicts = new ArrayList<>();
     for (long t = T; t <= T + 130_000; t += 10_000) {
       verdicts.add(judge(t, 50.0));
@@ -151,7 +151,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsSteadyValueExactlyOneWindowAfterLastEmitted() throws Exception {
+  void emitsSteadyValueExactlyOneWindowAfterLastEmitted() {
     assertThat(judge(T, 50.0)).isEqualTo(EMIT);
 
     assertThat(judge(T + WINDOW - 1, 50.0)).isEqualTo(NEAR_DUPLICATE);
@@ -159,7 +159,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsSameValueWithDifferentQualityFlag() throws Exception {
+  void emitsSameValueWithDifferentQualityFlag() {
     assertThat(judge(nextId(), T, 50.0, "GOOD")).isEqualTo(EMIT);
 
     assertThat(judge(nextId(), T + 1_000, 50.0, "UNCERTAIN")).isEqualTo(EMIT);
@@ -168,7 +168,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void usesAbsoluteToleranceWhenLastValueIsZero() throws Exception {
+  void usesAbsoluteToleranceWhenLastValueIsZero() {
     assertThat(judge(T, 0.0)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, ABSOLUTE_TOLERANCE)).isEqualTo(NEAR_DUPLICATE);
@@ -177,7 +177,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void usesRelativeToleranceForSmallNonZeroLastValue() throws Exception {
+  void usesRelativeToleranceForSmallNonZeroLastValue() {
     assertThat(judge(T, 0.01)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, 0.01005)).isEqualTo(NEAR_DUPLICATE);
@@ -186,9 +186,9 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsEveryDistinctReadingWhenDeadbandDisabled() throws Exception {
+  void emitsEveryDistinctReadingWhenDeadbandDisabled() {
     Deduplicator noDeadband = new Deduplicator(Duration.ofMillis(WINDOW), false, 0.01, 0.001);
-    InMemorySensorMemory h = new InMemorySensorMemory();
+    SensorHistory h = new SensorHistory();
 
     assertThat(noDeadband.judge(reading("e-1", T, 50.0, "GOOD"), h)).isEqualTo(EMIT);
     assertThat(noDeadband.judge(reading("e-2", T + 1_000, 50.0, "GOOD"), h)).isEqualTo(EMIT);
@@ -196,7 +196,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void appliesDeadbandToNegativeValues() throws Exception {
+  void appliesDeadbandToNegativeValues() {
     assertThat(judge(T, -100.0)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, -101.0)).isEqualTo(NEAR_DUPLICATE);
@@ -207,14 +207,14 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsSignChangeAroundZero() throws Exception {
+  void emitsSignChangeAroundZero() {
     assertThat(judge(T, 0.5)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, -0.5)).isEqualTo(EMIT);
   }
 
   @Test
-  void judgesOutOfOrderReadingAgainstLastEmittedWithinWindow() throws Exception {
+  void judgesOutOfOrderReadingAgainstLastEmittedWithinWindow() {
     assertThat(judge(T + 30_000, 10.0)).isEqualTo(EMIT);
 
     assertThat(judge(T, 10.05)).as("30 s earlier, within the window").isEqualTo(NEAR_DUPLICATE);
@@ -224,21 +224,45 @@ class DeduplicatorTest {
   // --- State ----------------------------------------------------------------------------------
 
   @Test
-  void expiresOneWindowAfterNewestReading() throws Exception {
+  void keepsSeenReadingsBoundedByWindow() {
+    for (int i = 0; i < 10_000; i++) {
+      judge(T + i * 1_000L, i % 2 == 0 ? 10.0 : 20.0);
+    }
+
+    long newest = T + 9_999_000L;
+    assertThat(history.seenCount).isLessThanOrEqualTo((int) (WINDOW / 1_000) + 1);
+    assertThat(history.seenTimestamps.length).isLessThanOrEqualTo(128);
+    for (int i = 0; i < history.seenCount; i++) {
+      assertThat(history.seenTimestamps[i]).isGreaterThan(newest - WINDOW);
+    }
+    assertThat(history.newestTimestamp).isEqualTo(newest);
+  }
+
+  @Test
+  void keepsStateBoundedForDuplicatesToo() {
+    for (int i = 0; i < 10_000; i++) {
+      judge(T + i * 1_000L, 50.0);
+    }
+
+    assertThat(history.seenCount).isLessThanOrEqualTo((int) (WINDOW / 1_000) + 1);
+  }
+
+  @Test
+  void expiresOneWindowAfterNewestReading() {
     judge(T + 10_000, 10.0);
     judge(T, 30.0);
     judge(T + 5_000, 50.0);
 
-    assertThat(dedup.expiresAt(memory.summary())).isEqualTo(T + 10_000 + WINDOW);
+    assertThat(dedup.expiresAt(history)).isEqualTo(T + 10_000 + WINDOW);
   }
 
   @Test
-  void exposesItsWindow() throws Exception {
+  void exposesItsWindow() {
     assertThat(dedup.windowMillis()).isEqualTo(WINDOW);
   }
 
   @Test
-  void refusesNonPositiveWindow() throws Exception {
+  void refusesNonPositiveWindow() {
     assertThatThrownBy(() -> new Deduplicator(Duration.ZERO, true, 0.01, 0.001))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
     assertThatThrownBy(() -> new Deduplicator(Duration.ofSeconds(-1), true, 0.01, 0.001))
@@ -246,7 +270,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void refusesNegativeTolerances() throws Exception {
+  void refusesNegativeTolerances() {
     assertThatThrownBy(() -> new Deduplicator(Duration.ofSeconds(60), true, -0.01, 0.001))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tolerances");
     assertThatThrownBy(() -> new Deduplicator(Duration.ofSeconds(60), true, 0.01, -0.001))
@@ -254,7 +278,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void emitsDistinctEventIdsWhoseJavaHashCodesCollide() throws Exception {
+  void emitsDistinctEventIdsWhoseJavaHashCodesCollide() {
     assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
 
     assertThat(judge("dev-Aa", T, 20.0, "GOOD")).isEqualTo(EMIT);
@@ -262,7 +286,7 @@ class DeduplicatorTest {
   }
 
   @Test
-  void hashesManySimilarEventIdsWithoutCollision() throws Exception {
+  void hashesManySimilarEventIdsWithoutCollision() {
     String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     Set<Long> hashes = new HashSet<>();
     int ids = 0;
@@ -285,12 +309,12 @@ class DeduplicatorTest {
 
   // --- Helpers --------------------------------------------------------------------------------
 
-  private Verdict judge(long timestamp, double value) throws Exception {
+  private Verdict judge(long timestamp, double value) {
     return judge(nextId(), timestamp, value, "GOOD");
   }
 
-  private Verdict judge(String eventId, long timestamp, double value, String qualityFlag) throws Exception {
-    return dedup.judge(reading(eventId, timestamp, value, qualityFlag), memory);
+  private Verdict judge(String eventId, long timestamp, double value, String qualityFlag) {
+    return dedup.judge(reading(eventId, timestamp, value, qualityFlag), history);
   }
 
   private String nextId() {

@@ -8,7 +8,7 @@ import com.dcmms.telemetry.job.records.TelemetryReading;
 import com.dcmms.telemetry.job.rules.Deduplicator;
 import com.dcmms.telemetry.job.rules.EventValidator;
 import com.dcmms.telemetry.job.rules.RejectedRecordException;
-import com.dcmms.telemetry.job.rules.InMemorySensorMemory;
+import com.dcmms.telemetry.job.rules.SensorHistory;
 import com.dcmms.telemetry.job.rules.SensorTypes;
 import com.dcmms.telemetry.tools.loadgen.GeneratedEvent.Kind;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,13 +149,13 @@ class EventFactoryTest {
   }
 
   @Test
-  void theJobsRulesDoExactlyWhatEachKindExpects() throws Exception {
+  void theJobsRulesDoExactlyWhatEachKindExpects() throws RejectedRecordException {
     // Slow enough (20 ms per event, 75 sensors) that each sensor reports every 1.5 s, with
     // every kind and disorder mixed in.
     List<GeneratedEvent> events = generate(30_000, 20, "--anomalies", "0.05", "--duplicates", "0.05",
         "--near-duplicates", "0.05", "--malformed", "0.02", "--out-of-order", "0.1");
     Deduplicator dedup = new Deduplicator(Duration.ofSeconds(60), true, 0.01, 0.001);
-    Map<String, InMemorySensorMemory> histories = new HashMap<>();
+    Map<String, SensorHistory> histories = new HashMap<>();
     Map<Kind, Integer> outcomes = new EnumMap<>(Kind.class);
     long now = START;
     for (GeneratedEvent e : events) {
@@ -166,7 +166,7 @@ class EventFactoryTest {
         continue;
       }
       TelemetryReading r = validator.validate(e.payload(), now);
-      Deduplicator.Verdict verdict = dedup.judge(r, histories.computeIfAbsent(e.key(), k -> new InMemorySensorMemory()));
+      Deduplicator.Verdict verdict = dedup.judge(r, histories.computeIfAbsent(e.key(), k -> new SensorHistory()));
       Deduplicator.Verdict expected = switch (e.kind()) {
         case VALID, ANOMALY -> Deduplicator.Verdict.EMIT;
         case EXACT_DUPLICATE -> Deduplicator.Verdict.EXACT_DUPLICATE;
