@@ -46,16 +46,19 @@ public final class LatencyTracker {
     }
   }
 
-  /** A snapshot of the sampled ids not yet seen in QuestDB, at most {@code limit}. */
-  List<String> pendingInQuestDb(int limit) {
-    List<String> out = new ArrayList<>(Math.min(limit, pendingQuestDb.size()));
-    for (String id : pendingQuestDb.keySet()) {
-      if (out.size() == limit) {
-        break;
-      }
-      out.add(id);
-    }
-    return out;
+  /** A sampled reading not yet seen in QuestDB, with its produce time (epoch ms). */
+  record Pending(String eventId, long sentAtMillis) {}
+
+  /**
+   * The oldest sampled readings not yet seen in QuestDB, at most {@code limit}, oldest first: a
+   * reading left out of one round must not wait behind newer ones for ever.
+   */
+  List<Pending> pendingInQuestDb(int limit) {
+    return pendingQuestDb.entrySet().stream()
+        .sorted(Map.Entry.comparingByValue())
+        .limit(limit)
+        .map(e -> new Pending(e.getKey(), epochMillisAtNano0 + e.getValue() / 1_000_000))
+        .toList();
   }
 
   /** Sampled readings not yet seen in QuestDB / validated_telemetry. */

@@ -92,6 +92,8 @@ public final class LoadTest {
     long epoch0 = System.currentTimeMillis();
     long nano0 = System.nanoTime();
     LongSupplier clock = () -> epoch0 + (System.nanoTime() - nano0) / 1_000_000;
+    // A reading's event time is at most max-disorder before its produce time (same clock).
+    long lookbackMillis = o.maxDisorder().toMillis() + 2_000;
     long fromMillis = epoch0 - o.maxDisorder().toMillis() - 60_000;
 
     RunCounters counters = new RunCounters();
@@ -107,7 +109,8 @@ public final class LoadTest {
       return t;
     });
     try (OutputWatcher watcher = new OutputWatcher(o, latency, anomalies);
-        QuestDbWatcher questDbWatcher = new QuestDbWatcher(questDb, o.table(), fromMillis, latency);
+        QuestDbWatcher questDbWatcher = new QuestDbWatcher(questDb, o.table(), fromMillis, lookbackMillis,
+            latency);
         KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producerProperties(o))) {
       RateControlledProducer producer =
           new RateControlledProducer(o, kafka, counters, latency, expected, anomalies, clock);

@@ -14,20 +14,29 @@ public final class QuestDbWatcher implements AutoCloseable {
   static final int CHUNK = 100;
   static final int MAX_PER_ROUND = 1_000;
   static final long POLL_MILLIS = 100;
+  /** How far past its produce time a reading's event time can be: just after its sensor's newest. */
+  static final long AHEAD_MILLIS = 2_000;
 
   private final QuestDbClient questDb;
   private final String table;
   private final long fromMillis;
+  private final long lookbackMillis;
   private final LatencyTracker latency;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile String lastError;
 
-  /** Watches rows with timestamps from {@code fromMillis} (the run's start less the disorder bound). */
-  public QuestDbWatcher(QuestDbClient questDb, String table, long fromMillis, LatencyTracker latency) {
+  /**
+   * Watches rows with timestamps from {@code fromMillis} (the run's start less the disorder
+   * bound); a reading's event time is at most {@code lookbackMillis} before it was produced and
+   * {@link #AHEAD_MILLIS} after.
+   */
+  public QuestDbWatcher(QuestDbClient questDb, String table, long fromMillis, long lookbackMillis,
+      LatencyTracker latency) {
     this.questDb = questDb;
     this.table = table;
     this.fromMillis = fromMillis;
+    this.lookbackMillis = lookbackMillis;
     this.latency = latency;
     thread = new Thread(this::loop, "load-test-questdb-watcher");
     thread.setDaemon(true);
@@ -38,7 +47,7 @@ public final class QuestDbWatcher implements AutoCloseable {
     while (running) {
       long started = System.nanoTime();
       try {
-        List<String> pending = latency.pendingInQuestDb(MAX_PER_ROUND);
+        List<LatencyTracker.Pending> pending = latency.pendingInQuestDb(MAX_PER_ROUND);
         for (int i = 0; i < pending.size() && running; i += CHUNK) {
           poll(pending.subList(i, Math.min(pending.size(), i + CHUNK)));
         }
@@ -57,12 +66,17 @@ public final class QuestDbWatcher implements AutoCloseable {
     }
   }
 
-  private void poll(List<String> ids) throws IOException {
-    // The designated-timestamp bound lets QuestDB skip older partitions instead of scanning
-    // every row's event_id.
-    String sql = "SELECT event_id FROM " + table + " WHERE timestamp >= "
-        + QuestDbClient.timestamp(fromMillis) + " AND event_id IN ("
-        + ids.stream().map(QuestDbClient::literal).collect(Collectors.joining(",")) + ")";
+  private void poll(List<LatencyTracker.Pending> chunk) throws IOException {
+    // Only the time the chunk's readings can have (oldest first: the chunk spans about a second):
+    // the designated-timestamp bounds let QuestDB read those rows alone. Bounded by the run's
+    // start instead, each query scanned every row stored so far and the watcher fell minutes
+    // behind, while its scans took CPU from the pipeline it measures.
+    long from = Math.max(fromMillis, chunk.get(0).sentAtMillis() - lookbackMillis);
+    long to = chunk.get(chunk.size() - 1).sentAtMillis() + AHEAD_MILLIS;
+    String sql = "SELECT event_id FROM " + table + " WHERE timestamp BETWEEN "
+        + QuestDbClient.timestamp(from) + " AND " + QuestDbClient.timestamp(to) + " AND event_id IN ("
+        + chunk.stream().map(p -> QuestDbClient.literal(p.eventId())).collect(Collectors.joining(","))
+        + ")";
     JsonNode rows = questDb.query(sql);
     long now = System.nanoTime();
     for (JsonNode row : rows) {
