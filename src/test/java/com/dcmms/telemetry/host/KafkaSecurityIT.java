@@ -167,8 +167,8 @@ class KafkaSecurityIT {
       assertThat(restarts(service)).as("restarts in two attempts").isBetween(2L, 4L);
       assertThat(ready).as("readiness at every probe").isNotEmpty().containsOnly(503);
       assertThat(live).as("liveness at every probe").hasSameSizeAs(ready).containsOnly(200);
-      assertThat(PipelineFixture.JSON.readTree(service.body("/q/health/ready"))
-          .at("/checks/0/data/lastFailure").asText()).isEqualTo(refused);
+      assertThat(ServiceProcess.check(service.body("/q/health/ready"), "telemetry-pipeline")
+          .at("/data/lastFailure").asText()).isEqualTo(refused);
       assertThat(service.output().lines().filter(l -> l.contains(OUR_FAILURE_LINE)))
           .as("one line of ours per attempt").hasSize(2)
           .allMatch(l -> l.endsWith("failed and restarts in 10 s (at most 10 restarts): " + refused));

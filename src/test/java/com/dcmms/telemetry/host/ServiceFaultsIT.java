@@ -92,7 +92,8 @@ class ServiceFaultsIT {
     }
     await("ready once QuestDB is back").atMost(Duration.ofSeconds(60))
         .until(() -> service.get("/q/health/ready") == 200);
-    assertThat(questDbCheck(service.body("/q/health/ready")).path("data").path("questdb").asText())
+    assertThat(ServiceProcess.check(service.body("/q/health/ready"), "questdb-sink")
+        .path("data").path("questdb").asText())
         .isEqualTo("available");
     endRun("run at p=8 through the QuestDB outage");
   }
@@ -163,17 +164,8 @@ class ServiceFaultsIT {
 
   private boolean reportsQuestDbUnavailable() throws Exception {
     ServiceProcess.Reply ready = service.fetch("/q/health/ready");
-    JsonNode questDb = questDbCheck(ready.body());
+    JsonNode questDb = ServiceProcess.check(ready.body(), "questdb-sink");
     return ready.status() == 503 && "DOWN".equals(questDb.path("status").asText())
         && "unavailable".equals(questDb.path("data").path("questdb").asText());
-  }
-
-  private static JsonNode questDbCheck(String readiness) throws IOException {
-    for (JsonNode c : PipelineFixture.JSON.readTree(readiness).path("checks")) {
-      if (c.path("name").asText().equals("questdb-sink")) {
-        return c;
-      }
-    }
-    throw new AssertionError("no questdb-sink check in " + readiness);
   }
 }

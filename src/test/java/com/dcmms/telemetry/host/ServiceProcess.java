@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.faults.PipelineCounters;
 import com.dcmms.telemetry.job.it.PipelineFixture;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -119,6 +120,19 @@ final class ServiceProcess implements AutoCloseable {
             URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.body());
+  }
+
+  /**
+   * One named check of a health response; SmallRye lists the checks in no fixed order, so they are
+   * found by name, never by position.
+   */
+  static JsonNode check(String health, String name) throws IOException {
+    for (JsonNode c : PipelineFixture.JSON.readTree(health).path("checks")) {
+      if (c.path("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no " + name + " check in " + health);
   }
 
   /** A request with HTTP basic credentials, or none when {@code user} is null. */
