@@ -15,6 +15,7 @@ import java.time.Instant;
 /** Runs SQL on QuestDB's HTTP {@code /exec} endpoint and returns the rows as JSON. */
 public final class QuestDbClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   private final String baseUrl;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -24,12 +25,20 @@ public final class QuestDbClient {
 
   /** The {@code dataset} array of the result; IOException carries QuestDB's error text. */
   public JsonNode query(String sql) throws IOException {
+    return query(sql, DEFAULT_TIMEOUT);
+  }
+
+  /** As {@link #query(String)}, waiting at most {@code timeout} for the answer. */
+  public JsonNode query(String sql, Duration timeout) throws IOException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/exec?query="
             + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
-        .timeout(Duration.ofSeconds(30)).GET().build();
+        .timeout(timeout).GET().build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new IOException("QuestDB at " + baseUrl + " did not answer within " + timeout.toSeconds()
+          + " s: '" + abbreviate(sql) + "'", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while querying QuestDB at " + baseUrl, e);

@@ -13,6 +13,8 @@ import java.util.Locale;
 public final class Verifier {
   /** Counts that match must stay so this long, so late extras (a replay) are still caught. */
   static final long CONFIRM_MILLIS = 3_000;
+  /** The event-time span of one counting query. */
+  static final long SLICE_MILLIS = 60_000;
 
   private final LoadTestOptions o;
   private final QuestDbClient questDb;
@@ -38,17 +40,26 @@ public final class Verifier {
   }
 
   Snapshot snapshot() {
-    long rows = -1, distinct = -1, outOfRange = -1;
+    long rows = 0, distinct = 0, outOfRange = 0;
     String error = null;
-    String where = " FROM " + o.table() + " WHERE timestamp >= " + QuestDbClient.timestamp(fromMillis)
-        + " AND event_id LIKE " + QuestDbClient.literal(o.eventIdPrefix() + "%");
     try {
-      JsonNode row = questDb.query("SELECT count(), count_distinct(event_id), "
-          + "sum(CASE WHEN quality_flag = 'OUT_OF_RANGE' THEN 1 ELSE 0 END)" + where).get(0);
-      rows = row.get(0).asLong();
-      distinct = row.get(1).asLong();
-      outOfRange = row.get(2).asLong(); // null (no rows) reads as 0
+      // One query over a soak's tens of millions of rows outlasts any sane timeout; slices of
+      // event time stay small. Summing distinct counts per slice is exact because every row of
+      // one event id carries that event's timestamp (a duplicate repeats the original).
+      long now = System.currentTimeMillis();
+      for (long from = fromMillis; from <= now; from += SLICE_MILLIS) {
+        String until = from + SLICE_MILLIS > now ? ""
+            : " AND timestamp < " + QuestDbClient.timestamp(from + SLICE_MILLIS);
+        JsonNode row = questDb.query("SELECT count(), count_distinct(event_id), "
+            + "sum(CASE WHEN quality_flag = 'OUT_OF_RANGE' THEN 1 ELSE 0 END) FROM " + o.table()
+            + " WHERE timestamp >= " + QuestDbClient.timestamp(from) + until
+            + " AND event_id LIKE " + QuestDbClient.literal(o.eventIdPrefix() + "%"), o.verifyTimeout()).get(0);
+        rows += row.get(0).asLong();
+        distinct += row.get(1).asLong();
+        outOfRange += row.get(2).asLong(); // null (no rows) reads as 0
+      }
     } catch (IOException | RuntimeException e) {
+      rows = distinct = outOfRange = -1;
       error = e.getMessage();
     }
     return new Snapshot(rows, distinct, outOfRange, watcher.validated.size(),
