@@ -8,7 +8,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -42,7 +41,7 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   @Override
   public void open(OpenContext openContext) {
     ValueStateDescriptor<SensorHistory> descriptor =
-        new ValueStateDescriptor<>("sensor-history", TypeInformation.of(SensorHistory.class));
+        new ValueStateDescriptor<>("sensor-history", SensorHistorySerializer.INSTANCE);
     descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)

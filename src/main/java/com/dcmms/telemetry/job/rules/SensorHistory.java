@@ -20,4 +20,24 @@ public class SensorHistory {
   public long cleanupTimer = Long.MIN_VALUE;
 
   public SensorHistory() {}
+
+  /** Equal when every field and the entries in use are; spare capacity does not count. */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof SensorHistory h)) {
+      return false;
+    }
+    return hasLast == h.hasLast && lastTimestamp == h.lastTimestamp
+        && Double.compare(lastValue, h.lastValue) == 0
+        && java.util.Objects.equals(lastQualityFlag, h.lastQualityFlag)
+        && newestTimestamp == h.newestTimestamp && cleanupTimer == h.cleanupTimer
+        && seenCount == h.seenCount
+        && java.util.Arrays.equals(seenTimestamps, 0, seenCount, h.seenTimestamps, 0, seenCount)
+        && java.util.Arrays.equals(seenIdHashes, 0, seenCount, h.seenIdHashes, 0, seenCount);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(lastTimestamp, newestTimestamp, seenCount);
+  }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 record BenchOptions(Path out, long events, double rate, Duration duration, int parallelism,
     Duration checkpointInterval, int sites, int assets, int sensors, String serviceJavaOpts,
     Path serviceJar, String serversClasspath, Duration drainTimeout, Duration sampleEvery,
-    boolean soak, Duration window) {
+    boolean soak, Duration window, Duration warmup) {
 
   static final String USAGE = """
       usage: bench/run [--smoke | --soak] [options]
@@ -28,8 +28,10 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
         --sites S --assets A --sensors N   the data profile (10 x 100 x 10 = 10,000 sensors)
         --service-java-opts "…"  JVM options of the service (-Xmx512m)
         --drain-timeout D        longest drain of the pre-loaded topic (30m)
+        --warmup D               unmeasured load at --rate before the fixed-rate phase (60s)
         --out DIR                report, plot, JSON and logs (target/bench)
-        --smoke                  20,000 events, 2,000 events/s for 15s, parallelism 2, 5s checkpoints
+        --smoke                  20,000 events, 2,000 events/s for 15s after 5s of warm-up,
+                                 parallelism 2, 5s checkpoints
         --soak                   no baseline or drain: the service at --rate for --duration (default
                                  10000 events/s for 30m), first vs last --window (5m) side by side,
                                  verified; report under target/soak
@@ -38,7 +40,7 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
 
   private static final List<String> KEYS = List.of("events", "rate", "duration", "parallelism",
       "checkpoint-interval", "sites", "assets", "sensors", "service-java-opts", "drain-timeout", "out",
-      "service-jar", "servers-classpath", "window");
+      "service-jar", "servers-classpath", "window", "warmup");
 
   static BenchOptions parse(String... args) {
     Map<String, String> a = new HashMap<>();
@@ -68,6 +70,9 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
     if (!soak && a.containsKey("window")) {
       throw new IllegalArgumentException("--window is for --soak only");
     }
+    if (soak && a.containsKey("warmup")) {
+      throw new IllegalArgumentException("--warmup is not for --soak: its first window shows the warm-up");
+    }
     BenchOptions o = new BenchOptions(Path.of(a.getOrDefault("out", soak ? "target/soak" : "target/bench")),
         Long.parseLong(a.getOrDefault("events", smoke ? "20000" : "5000000")),
         Double.parseDouble(a.getOrDefault("rate", smoke ? "2000" : "10000")),
@@ -78,7 +83,8 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
         Integer.parseInt(a.getOrDefault("sensors", "10")), a.getOrDefault("service-java-opts", "-Xmx512m"),
         Path.of(a.getOrDefault("service-jar", "target/quarkus-app/quarkus-run.jar")),
         a.get("servers-classpath"), LoadTestOptions.duration(a.getOrDefault("drain-timeout", "30m")), Duration.ofSeconds(2),
-        soak, LoadTestOptions.duration(a.getOrDefault("window", "5m")));
+        soak, LoadTestOptions.duration(a.getOrDefault("window", "5m")),
+        LoadTestOptions.duration(a.getOrDefault("warmup", smoke ? "5s" : soak ? "0s" : "60s")));
     if (o.events <= 0 || o.rate <= 0 || o.parallelism <= 0 || o.sites <= 0 || o.assets <= 0 || o.sensors <= 0) {
       throw new IllegalArgumentException("events, rate, parallelism and the profile must be positive");
     }
@@ -97,9 +103,9 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
           rate, duration.toSeconds(), window.toSeconds(), parallelism, checkpointInterval.toSeconds(), serviceJavaOpts,
           sites, assets, sensors, sites * assets * sensors, Runtime.getRuntime().availableProcessors());
     }
-    return String.format(Locale.ROOT, "%,d pre-loaded events; %,.0f events/s for %d s; service parallelism %d, "
-            + "checkpoints every %d s, EXACTLY_ONCE, %s; profile %d x %d x %d = %,d sensors; %d cores",
-        events, rate, duration.toSeconds(), parallelism, checkpointInterval.toSeconds(), serviceJavaOpts,
+    return String.format(Locale.ROOT, "%,d pre-loaded events; %,.0f events/s for %d s after %d s of warm-up; "
+            + "service parallelism %d, checkpoints every %d s, EXACTLY_ONCE, %s; profile %d x %d x %d = %,d sensors; %d cores",
+        events, rate, duration.toSeconds(), warmup.toSeconds(), parallelism, checkpointInterval.toSeconds(), serviceJavaOpts,
         sites, assets, sensors, sites * assets * sensors, Runtime.getRuntime().availableProcessors());
   }
 }

@@ -1,6 +1,7 @@
 package com.dcmms.telemetry.tools.bench;
 
 import com.dcmms.telemetry.tools.loadgen.LoadTest;
+import com.dcmms.telemetry.tools.loadgen.QuestDbClient;
 import com.dcmms.telemetry.tools.monitor.Http;
 import com.dcmms.telemetry.tools.monitor.Sample;
 import com.dcmms.telemetry.tools.monitor.ServiceSource;
@@ -123,6 +124,32 @@ final class BenchRig {
       Thread.sleep(o.sampleEvery().toMillis()); // a polling period
     }
     throw new IllegalStateException("the service's job was not RUNNING within " + timeout.toSeconds() + " s");
+  }
+
+  /**
+   * Waits until QuestDB has applied every committed WAL transaction of {@code table}: rows the
+   * sink wrote are committed at once but applied later, and a drain's backlog must not land on
+   * the next phase's figures. Returns the seconds it took.
+   */
+  double awaitQuestDbApplied(String table, Duration timeout) throws IOException, InterruptedException {
+    QuestDbClient questDb = new QuestDbClient("http://127.0.0.1:" + questDbHttp);
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    String sql = "SELECT writerTxn, sequencerTxn, suspended FROM wal_tables() WHERE name = '" + table + "'";
+    while (true) {
+      JsonNode rows = questDb.query(sql);
+      if (rows.size() == 1 && rows.get(0).get(2).asBoolean()) {
+        throw new IllegalStateException("QuestDB suspended the WAL of " + table + "; see the servers' log");
+      }
+      if (rows.size() == 1 && rows.get(0).get(0).asLong() >= rows.get(0).get(1).asLong()) {
+        return (System.nanoTime() - start) / 1e9;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("QuestDB had not applied the WAL of " + table + " after "
+            + timeout.toSeconds() + " s: " + rows);
+      }
+      Thread.sleep(500); // a polling period
+    }
   }
 
   /**

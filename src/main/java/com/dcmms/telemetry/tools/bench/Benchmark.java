@@ -127,8 +127,19 @@ public final class Benchmark {
     throw new IllegalStateException("the service did not drain the topic within " + o.drainTimeout());
   }
 
-  /** The fixed-rate phase: a load test with --verify while the service is sampled; false on a failed check. */
+  /**
+   * The fixed-rate phase: a load test with --verify while the service is sampled; false on a
+   * failed check. It starts from a steady state, as a user's pipeline runs: QuestDB done with
+   * the drain's backlog, then --warmup at the rate, unmeasured (JIT, RocksDB, first checkpoints).
+   */
   private boolean fixedRate(ChildProcess service, ChildProcess servers, Drain drain) throws Exception {
+    double applied = rig.awaitQuestDbApplied("sensor_readings", o.drainTimeout());
+    say("QuestDB applied the drain's backlog %.1f s after the drain", applied);
+    table.info("QuestDB WAL fully applied after the drain (s)", String.format(Locale.ROOT, "%.1f", applied));
+    if (!o.warmup().isZero()) {
+      say("warm-up: %,.0f events/s for %d s, not measured", o.rate(), o.warmup().toSeconds());
+      rig.loadTest("warmup", 0, o.warmup(), o.rate(), false);
+    }
     CpuShare cpu = new CpuShare(service, servers);
     BenchRig.Loaded loaded = rig.loadWhileSampling(service, "fixed");
     List<Sample> samples = loaded.samples();
