@@ -43,8 +43,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *       <td>5 s / 30 s / 1 min</td></tr>
  *   <tr><td>parallelism / max-parallelism</td><td>8 / 1024</td></tr>
  *   <tr><td>checkpoint.interval / dir / timeout / min-pause / max-concurrent /
- *       tolerable-failures</td><td>30 s / file:///tmp/flink-checkpoints / 10 min / 10 s / 2 /
- *       3</td></tr>
+ *       tolerable-failures</td><td>30 s / file:///tmp/flink-checkpoints / 10 min / auto (10 s,
+ *       at most a third of the interval) / 2 / 3</td></tr>
  *   <tr><td>restart.attempts / restart.delay</td><td>10 / 30 s</td></tr>
  *   <tr><td>buffer-timeout</td><td>100 ms</td></tr>
  * </table>
@@ -108,6 +108,8 @@ public final class TelemetryJobOptions implements Serializable {
   }
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+  private static final String MIN_PAUSE_AUTO = "auto";
+  private static final Duration DESIGN_MIN_PAUSE = Duration.ofSeconds(10);
 
   static {
     DEFAULTS.put("kafka.bootstrap-servers", "localhost:9092");
@@ -144,7 +146,7 @@ public final class TelemetryJobOptions implements Serializable {
     DEFAULTS.put("checkpoint.interval", "30 s");
     DEFAULTS.put("checkpoint.dir", "file:///tmp/flink-checkpoints");
     DEFAULTS.put("checkpoint.timeout", "10 min");
-    DEFAULTS.put("checkpoint.min-pause", "10 s");
+    DEFAULTS.put("checkpoint.min-pause", MIN_PAUSE_AUTO);
     DEFAULTS.put("checkpoint.max-concurrent", "2");
     DEFAULTS.put("checkpoint.tolerable-failures", "3");
     DEFAULTS.put("restart.attempts", "10");
@@ -377,7 +379,16 @@ public final class TelemetryJobOptions implements Serializable {
     return parsed.positive("checkpoint.timeout");
   }
 
+  /**
+   * The design's 10 s, but by default never more than a third of the interval: a pause as long
+   * as the interval itself would stretch "every 10 s" to every 10 s plus a checkpoint's duration,
+   * and with it the read-committed latency. A duration given explicitly is used as it is.
+   */
   public Duration checkpointMinPause() {
+    if (MIN_PAUSE_AUTO.equalsIgnoreCase(parsed.text("checkpoint.min-pause"))) {
+      Duration third = Duration.ofMillis(checkpointInterval().toMillis() / 3);
+      return third.compareTo(DESIGN_MIN_PAUSE) < 0 ? third : DESIGN_MIN_PAUSE;
+    }
     return parsed.duration("checkpoint.min-pause");
   }
 

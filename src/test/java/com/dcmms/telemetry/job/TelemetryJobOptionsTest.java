@@ -32,6 +32,18 @@ class TelemetryJobOptionsTest {
   // --- Defaults -------------------------------------------------------------------------------
 
   @Test
+  void minPauseIsTheDesignsTenSecondsAtMostAThirdOfTheIntervalUnlessGiven() {
+    assertThat(TelemetryJobOptions.fromMap(Map.of("checkpoint.interval", "10 s")).checkpointMinPause())
+        .isEqualTo(Duration.ofMillis(3333));
+    assertThat(TelemetryJobOptions.fromMap(Map.of("checkpoint.interval", "2 min")).checkpointMinPause())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(TelemetryJobOptions.fromMap(Map.of("checkpoint.interval", "10 s", "checkpoint.min-pause", "AUTO"))
+        .checkpointMinPause()).isEqualTo(Duration.ofMillis(3333));
+    assertThat(TelemetryJobOptions.fromMap(Map.of("checkpoint.interval", "10 s", "checkpoint.min-pause", "10 s"))
+        .checkpointMinPause()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
   void defaultsToTheDesignsRuntimeSettings() {
     TelemetryJobOptions o = TelemetryJobOptions.defaults();
 
