@@ -54,6 +54,9 @@ class TelemetryServiceTest {
         org.eclipse.microprofile.config.ConfigProvider.getConfig()
             .getValue("quarkus.http.test-port", String.class));
     assertThat(config).containsEntry("web.submit.enable", "false").containsEntry("web.cancel.enable", "false");
+    // RocksDB bounded for one container; timers on the heap.
+    assertThat(config).containsEntry("state.backend.rocksdb.writebuffer.size", "8mb")
+        .containsEntry("state.backend.rocksdb.timer-service.factory", "HEAP");
     // telemetry.flink.* passes through.
     assertThat(config).containsEntry("taskmanager.memory.managed.size", "200m");
     // The service's Flink temporary directory was cleaned at start.
