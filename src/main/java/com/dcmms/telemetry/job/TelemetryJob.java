@@ -119,9 +119,19 @@ public final class TelemetryJob {
         .uid(UID_DEDUP)
         .name("dedup");
 
-    distinct.sinkTo(new QuestDbSink(QuestDbSettings.from(o)))
+    // The job's parallelism: ours embedded, `flink run -p N` on a cluster.
+    int writers = Math.min(o.questDbWriters() == 0 ? env.getParallelism() : o.questDbWriters(),
+        env.getParallelism());
+    // Fewer writers than subtasks: each takes the readings of a few dedup subtasks (rescale is
+    // pointwise, unlike rebalance's all-to-all).
+    DataStream<TelemetryReading> toQuestDb =
+        writers < env.getParallelism() ? distinct.rescale() : distinct;
+    var questDbSink = toQuestDb.sinkTo(new QuestDbSink(QuestDbSettings.from(o)))
         .uid(UID_QUESTDB_SINK)
         .name("QuestDB");
+    if (o.questDbWriters() > 0) {
+      questDbSink.setParallelism(writers);
+    }
     distinct.sinkTo(kafkaSink(o, new ValidatedTelemetrySerializer(o.validatedTopic()), "validated"))
         .uid(UID_VALIDATED_SINK)
         .name("validated");

@@ -33,6 +33,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *   <tr><td>questdb.table</td><td>sensor_readings</td></tr>
  *   <tr><td>questdb.batch-rows / flush-interval</td><td>50000 / 250 ms</td></tr>
  *   <tr><td>questdb.retry-timeout</td><td>5 min of retries before the job restarts</td></tr>
+ *   <tr><td>questdb.writers</td><td>0: as many as the job's parallelism</td></tr>
  *   <tr><td>questdb.username / password / token</td><td>none</td></tr>
  *   <tr><td>validation.max-event-age / max-future-skew</td><td>24 h / 1 h</td></tr>
  *   <tr><td>validation.range.&lt;TYPE&gt;</td><td>MIN..MAX, defaults from the design</td></tr>
@@ -128,6 +129,7 @@ public final class TelemetryJobOptions implements Serializable {
     DEFAULTS.put("questdb.batch-rows", "50000");
     DEFAULTS.put("questdb.flush-interval", "250 ms");
     DEFAULTS.put("questdb.retry-timeout", "5 min");
+    DEFAULTS.put("questdb.writers", "0");
     DEFAULTS.put("questdb.username", "");
     DEFAULTS.put("questdb.password", "");
     DEFAULTS.put("questdb.token", "");
@@ -170,6 +172,7 @@ public final class TelemetryJobOptions implements Serializable {
     questDbBatchRows();
     questDbFlushInterval();
     questDbRetryTimeout();
+    questDbWriters();
     maxEventAge();
     maxFutureSkew();
     sensorRanges();
@@ -281,6 +284,15 @@ public final class TelemetryJobOptions implements Serializable {
 
   public Duration questDbRetryTimeout() {
     return parsed.duration("questdb.retry-timeout");
+  }
+
+  /**
+   * QuestDB sink subtasks: 0 for as many as the job's parallelism, else that many (at most the
+   * parallelism). Each writer commits its own batches, and batches of many writers overlap in
+   * time, which QuestDB merges out of order.
+   */
+  public int questDbWriters() {
+    return parsed.nonNegativeInt("questdb.writers");
   }
 
   public String questDbUsername() {

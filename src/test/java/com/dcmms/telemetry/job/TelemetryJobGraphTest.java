@@ -1,0 +1,58 @@
+package com.dcmms.telemetry.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.graph.StreamEdge;
+import org.junit.jupiter.api.Test;
+
+/** The graph's shape for questdb.writers: as many writers as the job by default, fewer when asked. */
+class TelemetryJobGraphTest {
+  private static StreamGraph graph(Map<String, String> options) {
+    TelemetryJobOptions o = TelemetryJobOptions.fromMap(options);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(TelemetryJob.flinkConfiguration(o));
+    TelemetryJob.build(env, o);
+    return env.getStreamGraph();
+  }
+
+  private static StreamNode node(StreamGraph g, String name) {
+    return g.getStreamNodes().stream().filter(n -> n.getOperatorName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no operator " + name + " in " + g.getStreamNodes()));
+  }
+
+  @Test
+  void oneQuestDbWriterPerSubtaskByDefault() {
+    StreamGraph g = graph(Map.of("parallelism", "8"));
+    StreamNode writer = node(g, "QuestDB: Writer");
+    assertThat(writer.getParallelism()).isEqualTo(8);
+    // chained to dedup: the readings go on without a shuffle
+    StreamEdge in = writer.getInEdges().get(0);
+    assertThat(in.getPartitioner().toString()).isEqualTo("FORWARD");
+  }
+
+  @Test
+  void fewerQuestDbWritersTakeTheReadingsOfAFewDedupSubtasksEach() {
+    StreamGraph g = graph(Map.of("parallelism", "8", "questdb.writers", "2"));
+    StreamNode writer = node(g, "QuestDB: Writer");
+    assertThat(writer.getParallelism()).isEqualTo(2);
+    assertThat(writer.getInEdges().get(0).getPartitioner().toString()).isEqualTo("RESCALE");
+    assertThat(node(g, "dedup").getParallelism()).isEqualTo(8);
+    assertThat(node(g, "validated: Writer").getParallelism()).isEqualTo(8);
+    // More writers than subtasks cannot be: capped at the parallelism, without a shuffle.
+    StreamNode capped = node(graph(Map.of("parallelism", "4", "questdb.writers", "16")), "QuestDB: Writer");
+    assertThat(capped.getParallelism()).isEqualTo(4);
+    assertThat(capped.getInEdges().get(0).getPartitioner().toString()).isEqualTo("FORWARD");
+  }
+
+  @Test
+  void refusesANegativeWriterCountNamingTheKey() {
+    assertThatThrownBy(() -> TelemetryJobOptions.fromMap(Map.of("questdb.writers", "-1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("questdb.writers");
+  }
+}
