@@ -17,7 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Dedup reads and writes this value for every reading, and a busy sensor holds hundreds of
  * entries within the window. Flink's POJO serializer wrote the arrays' whole capacity one long
- * at a time through reflection; in the drain benchmark that was most of dedup's cost.
+ * at a time through reflection; in the drain profile that was most of dedup's own cost.
  */
 public final class SensorHistorySerializer extends TypeSerializerSingleton<SensorHistory> {
   private static final long serialVersionUID = 1L;

@@ -17,6 +17,17 @@ class BenchReportTest {
     assertThat(o.rate()).isEqualTo(10_000);
     assertThat(o.duration()).isEqualTo(Duration.ofMinutes(2));
     assertThat(o.parallelism()).isEqualTo(8);
+    assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.describe()).startsWith("5,000,000 pre-loaded events; 10,000 events/s for 120 s after 60 s of warm-up;");
+  }
+
+  @Test
+  void warmupIsShortInSmokeNoneInSoakAndRefusedWithSoak() {
+    assertThat(BenchOptions.parse("--smoke", "--servers-classpath", "cp").warmup()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(BenchOptions.parse("--servers-classpath", "cp", "--warmup", "0s").warmup()).isZero();
+    assertThat(BenchOptions.parse("--soak", "--servers-classpath", "cp").warmup()).isZero();
+    assertThatThrownBy(() -> BenchOptions.parse("--soak", "--servers-classpath", "cp", "--warmup", "30s"))
+        .hasMessageContaining("--warmup is not for --soak");
   }
 
   @Test
