@@ -133,7 +133,9 @@ public final class Benchmark {
    * the drain's backlog, then --warmup at the rate, unmeasured (JIT, RocksDB, first checkpoints).
    */
   private boolean fixedRate(ChildProcess service, ChildProcess servers, Drain drain) throws Exception {
-    double applied = rig.awaitQuestDbApplied("sensor_readings", o.drainTimeout());
+    // The service runs with the job's default table.
+    double applied = rig.awaitQuestDbApplied(
+        com.dcmms.telemetry.job.TelemetryJobOptions.defaults().questDbTable(), o.drainTimeout());
     say("QuestDB applied the drain's backlog %.1f s after the drain", applied);
     table.info("QuestDB WAL fully applied after the drain (s)", String.format(Locale.ROOT, "%.1f", applied));
     if (!o.warmup().isZero()) {
