@@ -94,7 +94,8 @@ public final class LoadTest {
     LongSupplier clock = () -> epoch0 + (System.nanoTime() - nano0) / 1_000_000;
     // A reading's event time is at most max-disorder before its produce time (same clock).
     long lookbackMillis = o.maxDisorder().toMillis() + 2_000;
-    long fromMillis = epoch0 - o.maxDisorder().toMillis() - 60_000;
+    long eventTime0 = epoch0 - o.backlogMillis();
+    long fromMillis = eventTime0 - o.maxDisorder().toMillis() - 60_000;
 
     RunCounters counters = new RunCounters();
     LatencyTracker latency = new LatencyTracker();
@@ -113,7 +114,7 @@ public final class LoadTest {
             latency);
         KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producerProperties(o))) {
       RateControlledProducer producer =
-          new RateControlledProducer(o, kafka, counters, latency, expected, anomalies, clock);
+          new RateControlledProducer(o, kafka, counters, latency, expected, anomalies, clock, eventTime0);
       running = producer;
       long wallStart = System.nanoTime();
       ticker.scheduleAtFixedRate(() -> report.progress(System.nanoTime() - wallStart, producer.elapsedNanos()),

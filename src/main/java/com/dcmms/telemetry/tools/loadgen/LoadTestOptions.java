@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public record LoadTestOptions(
     String bootstrapServers, String topic, String validatedTopic, String dlqTopic,
     String questDbUrl, String table,
-    long events, Duration duration, double rate, int workers,
+    long events, Duration duration, double rate, double eventRate, int workers,
     int sites, int assets, int sensors,
     double anomalies, double duplicates, double nearDuplicates, double malformed,
     double outOfOrder, Duration maxDisorder, double latencySample,
@@ -37,6 +37,9 @@ public record LoadTestOptions(
         --table T                  (default sensor_readings)
         --events N | --duration D  run length (default 10000 events; D like 60s, 500ms, 2m)
         --rate R                   events/s over all workers, 0 = as fast as possible (default 1000)
+        --event-rate R             event time of a backlog recorded at R events/s and ending now,
+                                   whatever the send rate (default: event time = send time);
+                                   needs --events, measures no latency
         --workers W                producer threads (default 2)
         --sites S --assets A --sensors N   profile, sensors per asset (default 3 x 10 x 5)
         --anomalies F              share of out-of-range values (default 0.01)
@@ -101,13 +104,15 @@ public record LoadTestOptions(
         r.text("validated-topic", "validated_telemetry"), r.text("dlq-topic", "telemetry_dlq"),
         stripSlash(r.text("questdb-url", "http://localhost:9000")), r.text("table", "sensor_readings"),
         events, duration, r.get("rate", "1000", Double::parseDouble),
+        r.get("event-rate", "0", Double::parseDouble),
         r.get("workers", "2", Integer::parseInt),
         r.get("sites", "3", Integer::parseInt), r.get("assets", "10", Integer::parseInt),
         r.get("sensors", "5", Integer::parseInt),
         r.share("anomalies", "0.01"), r.share("duplicates", "0.01"),
         r.share("near-duplicates", "0.01"), r.share("malformed", "0.005"),
         r.share("out-of-order", "0.01"), r.get("max-disorder", "3s", LoadTestOptions::duration),
-        r.share("latency-sample", "0.01"), given.containsKey("verify") && Boolean.parseBoolean(given.get("verify")),
+        r.share("latency-sample", given.containsKey("event-rate") ? "0" : "0.01"),
+        given.containsKey("verify") && Boolean.parseBoolean(given.get("verify")),
         r.get("verify-timeout", "180s", LoadTestOptions::duration), r.get("settle", "40s", LoadTestOptions::duration),
         r.text("run-id", "lt" + UUID.randomUUID().toString().substring(0, 8)),
         r.get("seed", Long.toString(System.nanoTime()), Long::parseLong),
@@ -117,13 +122,24 @@ public record LoadTestOptions(
   }
 
   private static final List<String> KEYS = List.of("bootstrap-servers", "topic", "validated-topic",
-      "dlq-topic", "questdb-url", "table", "events", "duration", "rate", "workers", "sites", "assets",
+      "dlq-topic", "questdb-url", "table", "events", "duration", "rate", "event-rate", "workers", "sites", "assets",
       "sensors", "anomalies", "duplicates", "near-duplicates", "malformed", "out-of-order",
       "max-disorder", "latency-sample", "verify", "verify-timeout", "settle", "run-id", "seed", "report-json", "help");
 
   private void check() {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("--rate must be a number >= 0 (0 = as fast as possible), got " + rate);
+    }
+    if (!(eventRate >= 0) || Double.isInfinite(eventRate)) {
+      throw new IllegalArgumentException("--event-rate must be a number >= 0 (0 = event time is send time), got "
+          + eventRate);
+    }
+    if (eventRate > 0 && duration != null) {
+      throw new IllegalArgumentException("--event-rate needs --events: a backlog's length is its number of events");
+    }
+    if (eventRate > 0 && latencySample > 0) {
+      throw new IllegalArgumentException("--latency-sample needs event time = send time; leave it out "
+          + "with --event-rate (a backlog's age is not end-to-end latency)");
     }
     positive("workers", workers);
     positive("sites", sites);
@@ -152,6 +168,11 @@ public record LoadTestOptions(
     if (value <= 0) {
       throw new IllegalArgumentException("--" + key + " must be positive, got " + value);
     }
+  }
+
+  /** How far before the run's start a backlog's event time begins; 0 without --event-rate. */
+  public long backlogMillis() {
+    return eventRate > 0 ? (long) Math.ceil(events * 1000.0 / eventRate) : 0;
   }
 
   /** The total number of sensors of the profile. */

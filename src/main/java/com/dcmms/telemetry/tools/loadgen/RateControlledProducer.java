@@ -20,6 +20,8 @@ public final class RateControlledProducer {
   private final IdSet expected;
   private final IdSet anomalies;
   private final LongSupplier clockMillis;
+  /** Where a backlog's event time starts (--event-rate). */
+  private final long eventTime0;
   private volatile boolean stopRequested;
   private volatile long startNanos;
   private volatile long endNanos;
@@ -28,7 +30,7 @@ public final class RateControlledProducer {
 
   public RateControlledProducer(LoadTestOptions o, Producer<byte[], byte[]> producer,
       RunCounters counters, LatencyTracker latency, IdSet expected, IdSet anomalies,
-      LongSupplier clockMillis) {
+      LongSupplier clockMillis, long eventTime0) {
     this.o = o;
     this.producer = producer;
     this.counters = counters;
@@ -36,6 +38,7 @@ public final class RateControlledProducer {
     this.expected = expected;
     this.anomalies = anomalies;
     this.clockMillis = clockMillis;
+    this.eventTime0 = eventTime0;
   }
 
   /** Sends everything, waits for every ack, and returns; {@link #stop()} ends it early. */
@@ -44,7 +47,8 @@ public final class RateControlledProducer {
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < o.workers(); w++) {
       // Distinct seeds per worker; the run's seed makes the whole data set reproducible.
-      EventFactory factory = new EventFactory(o, w, seed * 31 + w, clockMillis);
+      EventFactory factory = new EventFactory(o, w, seed * 31 + w,
+          o.eventRate() > 0 ? backlogClock(w) : clockMillis);
       int worker = w;
       Thread t = new Thread(() -> work(worker, factory), "load-test-producer-" + w);
       threads.add(t);
@@ -55,6 +59,24 @@ public final class RateControlledProducer {
     }
     producer.flush();
     endNanos = System.nanoTime();
+  }
+
+  /**
+   * Event time of a backlog: event i (of all workers) at i / event-rate after its start, so the
+   * readings are spaced as if recorded at that rate, however fast they are sent.
+   */
+  private LongSupplier backlogClock(int worker) {
+    double millisPerEvent = 1_000 / o.eventRate();
+    return new LongSupplier() {
+      private long i = worker;
+
+      @Override
+      public long getAsLong() {
+        long t = eventTime0 + (long) (i * millisPerEvent);
+        i += o.workers();
+        return t;
+      }
+    };
   }
 
   private void work(int worker, EventFactory factory) {

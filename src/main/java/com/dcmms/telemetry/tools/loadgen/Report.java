@@ -29,6 +29,10 @@ final class Report {
             + "latency sample %.3f; seed %d%n", o.sites(), o.assets(), o.sensors(), o.sensorCount(),
         o.anomalies(), o.duplicates(), o.nearDuplicates(), o.malformed(), o.outOfOrder(),
         o.maxDisorder().toMillis(), o.latencySample(), o.seed());
+    if (o.eventRate() > 0) {
+      out.printf(Locale.ROOT, "event time: a backlog recorded at %.0f events/s, from %.0f s before the start%n",
+          o.eventRate(), o.backlogMillis() / 1000.0);
+    }
   }
 
   /**

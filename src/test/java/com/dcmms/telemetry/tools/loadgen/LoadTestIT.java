@@ -72,4 +72,37 @@ class LoadTestIT {
       job.cancel().get();
     }
   }
+
+  @Test
+  void aBacklogCarriesTheEventTimeOfItsRecordingRateAndVerifies() throws Exception {
+    JobClient job = PipelineFixture.start(fx.options(checkpoints));
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    String questDbUrl = "http://" + fx.questDb().host() + ":" + fx.questDb().httpPort();
+    long before = System.currentTimeMillis();
+    try {
+      // 3,000 events recorded at 500/s: event times spread over the 6 s before the start.
+      int status = LoadTest.run(new String[] {
+          "--bootstrap-servers", RealServers.kafka().bootstrapServers(),
+          "--topic", fx.rawTopic, "--validated-topic", fx.validatedTopic, "--dlq-topic", fx.deadLetterTopic,
+          "--questdb-url", questDbUrl, "--table", fx.table, "--events", "3000", "--rate", "0",
+          "--event-rate", "500", "--workers", "2", "--out-of-order", "0",
+          "--verify", "--settle", "15s", "--verify-timeout", "120s"}, out);
+      String report = buffer.toString(StandardCharsets.UTF_8);
+      System.out.println(report);
+      assertThat(report).contains("event time: a backlog recorded at 500 events/s, from 6 s before the start");
+      assertThat(report).contains("RESULT: PASS").doesNotContain("FAIL ");
+      assertThat(status).isEqualTo(LoadTest.OK);
+
+      JsonNode span = new QuestDbClient(questDbUrl).query("SELECT cast(min(timestamp) AS long), "
+          + "cast(max(timestamp) AS long) FROM " + fx.table).get(0);
+      long first = span.get(0).asLong() / 1_000;
+      long last = span.get(1).asLong() / 1_000;
+      assertThat(last - first).as("2,999 steps of 2 ms").isBetween(5_900L, 5_998L);
+      assertThat(first).isBetween(before - 6_000, before - 6_000 + 5_000);
+      assertThat(last).isLessThan(System.currentTimeMillis());
+    } finally {
+      job.cancel().get();
+    }
+  }
 }

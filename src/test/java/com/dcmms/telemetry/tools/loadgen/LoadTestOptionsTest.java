@@ -50,6 +50,15 @@ class LoadTestOptionsTest {
   }
 
   @Test
+  void anEventRateMakesABacklogWithoutLatencySamples() {
+    LoadTestOptions o = LoadTestOptions.parse("--events", "50000", "--rate", "0", "--event-rate", "10000");
+    assertThat(o.eventRate()).isEqualTo(10_000);
+    assertThat(o.backlogMillis()).isEqualTo(5_000);
+    assertThat(o.latencySample()).isZero();
+    assertThat(LoadTestOptions.parse("--events", "10").backlogMillis()).isZero();
+  }
+
+  @Test
   void runIdsDifferBetweenRuns() {
     assertThat(LoadTestOptions.parse().runId()).isNotEqualTo(LoadTestOptions.parse().runId());
   }
@@ -71,6 +80,9 @@ class LoadTestOptionsTest {
       "--rate 1 --rate 2           | option --rate is given twice",
       "--run-id a_b                | --run-id must be 1-40 letters, digits or dots",
       "--max-disorder 2m           | --max-disorder must be at most 60s",
+      "--event-rate -1             | --event-rate must be a number >= 0 (0 = event time is send time), got -1.0",
+      "--event-rate 10 --duration 5s | --event-rate needs --events",
+      "--event-rate 10 --latency-sample 0.01 | --latency-sample needs event time = send time",
   })
   void rejectsBadInputWithAClearMessage(String args, String message) {
     assertThatThrownBy(() -> LoadTestOptions.parse(args.trim().split("\\s+")))
