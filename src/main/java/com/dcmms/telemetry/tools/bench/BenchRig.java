@@ -185,12 +185,23 @@ final class BenchRig {
   /** Runs the load generator in this JVM and returns its JSON report. */
   JsonNode loadTest(String name, long events, Duration duration, double rate, boolean verify)
       throws IOException {
+    return loadTest(name, events, duration, rate, 0, verify);
+  }
+
+  /** As above; {@code eventRate} > 0 makes the events a backlog recorded at that rate. */
+  JsonNode loadTest(String name, long events, Duration duration, double rate, double eventRate,
+      boolean verify) throws IOException {
     Path report = o.out().resolve(name + ".json");
     List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka,
         "--questdb-url", "http://127.0.0.1:" + questDbHttp, "--rate", Double.toString(rate),
         "--workers", "2", "--sites", Integer.toString(o.sites()), "--assets", Integer.toString(o.assets()),
         "--sensors", Integer.toString(o.sensors()), "--report-json", report.toString(),
-        "--latency-sample", verify ? "0.01" : "0", "--seed", "20261125"));
+        "--seed", "20261125"));
+    if (eventRate > 0) {
+      args.addAll(List.of("--event-rate", Double.toString(eventRate)));
+    } else {
+      args.addAll(List.of("--latency-sample", verify ? "0.01" : "0"));
+    }
     if (duration != null) {
       args.addAll(List.of("--duration", duration.toMillis() + "ms"));
     } else {
