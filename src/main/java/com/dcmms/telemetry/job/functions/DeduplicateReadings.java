@@ -61,12 +61,15 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
       h = new SensorHistory();
     }
     Deduplicator.Verdict verdict = deduplicator.judge(reading, h);
-    long due = deduplicator.expiresAt(h);
-    if (due > h.cleanupTimer) {
-      h.cleanupTimer = roundUp(due);
-      ctx.timerService().registerEventTimeTimer(h.cleanupTimer);
+    // An exact duplicate leaves the history as it was: no write.
+    if (verdict != Deduplicator.Verdict.EXACT_DUPLICATE) {
+      long due = deduplicator.expiresAt(h);
+      if (due > h.cleanupTimer) {
+        h.cleanupTimer = roundUp(due);
+        ctx.timerService().registerEventTimeTimer(h.cleanupTimer);
+      }
+      history.update(h);
     }
-    history.update(h);
     switch (verdict) {
       case EMIT -> {
         reading.processedAt = ctx.timerService().currentProcessingTime();

@@ -79,6 +79,29 @@ class SensorHistorySerializerTest extends SerializerTestBase<SensorHistory> {
     byte[] foreign = {7, 0, 0};
     assertThatThrownBy(() -> SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(foreign)))
         .isInstanceOf(IOException.class)
-        .hasMessage("unknown dedup state format 7 (this build reads 1)");
+        .hasMessage("unknown dedup state format 7 (this build reads 1 and 2)");
+  }
+
+  @Test
+  void readsTheBlockFormatOfEarlierBuilds() throws IOException {
+    // Format 1, as the build before this one wrote it: the entries as one little-endian block.
+    SensorHistory h = history(3, "GOOD");
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    out.writeByte(1);
+    out.writeBoolean(h.hasLast);
+    out.writeLong(h.lastTimestamp);
+    out.writeDouble(h.lastValue);
+    out.writeBoolean(true);
+    out.writeUTF(h.lastQualityFlag);
+    out.writeLong(h.newestTimestamp);
+    out.writeLong(h.cleanupTimer);
+    out.writeInt(3);
+    java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(3 * 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    block.asLongBuffer().put(h.seenTimestamps, 0, 3).put(h.seenIdHashes, 0, 3);
+    out.write(block.array());
+
+    SensorHistory back = SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+    assertThat(back).isEqualTo(h);
   }
 }
