@@ -18,10 +18,6 @@ import org.apache.flink.util.Collector;
  * <p>State is one {@link SensorHistory} per sensor. An event-time timer clears it once the
  * watermark has passed the newest reading by a window; a processing-time TTL clears it when
  * event time stops advancing (every partition idle), so no state grows without bound.
- *
- * <p>Each sensor has one pending timer, not one per reading or per timer step: heap timers are
- * written in the synchronous part of a checkpoint, where ~7 per sensor (one per 10 s step of a
- * window) took most of the dedup tasks' synchronous checkpoint time.
  */
 public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryReading, TelemetryReading> {
   private static final long serialVersionUID = 1L;
@@ -67,9 +63,9 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
     Deduplicator.Verdict verdict = deduplicator.judge(reading, h);
     // An exact duplicate leaves the history as it was: no write.
     if (verdict != Deduplicator.Verdict.EXACT_DUPLICATE) {
-      // One pending timer per sensor: it moves itself on when it fires early (onTimer).
-      if (h.cleanupTimer == Long.MIN_VALUE) {
-        h.cleanupTimer = roundUp(deduplicator.expiresAt(h));
+      long due = deduplicator.expiresAt(h);
+      if (due > h.cleanupTimer) {
+        h.cleanupTimer = roundUp(due);
         ctx.timerService().registerEventTimeTimer(h.cleanupTimer);
       }
       history.update(h);
@@ -89,17 +85,9 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<TelemetryReading> out)
       throws Exception {
     SensorHistory h = history.value();
-    if (h == null || timestamp != h.cleanupTimer) {
-      return; // the TTL cleared the sensor, or a timer of state that has since been replaced
-    }
-    long due = deduplicator.expiresAt(h);
-    if (timestamp >= due) {
+    // Earlier timers of a sensor fire too; only the one covering its newest reading clears it.
+    if (h != null && timestamp >= deduplicator.expiresAt(h)) {
       history.clear();
-    } else {
-      // Newer readings came after this timer was set: wait for the newest one's window.
-      h.cleanupTimer = roundUp(due);
-      ctx.timerService().registerEventTimeTimer(h.cleanupTimer);
-      history.update(h);
     }
   }
 
