@@ -21,7 +21,8 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
 
   static final String USAGE = """
       usage: bench/run [--smoke | --soak] [options]
-        --events N               pre-loaded events drained by the baseline and the service (5000000)
+        --events N               pre-loaded events drained by the baseline and the service (5000000),
+                                 a backlog recorded at --rate
         --rate R --duration D    the fixed-rate phase (10000 events/s for 120s)
         --parallelism P          the service's parallelism (8, the embedded default)
         --checkpoint-interval D  the service's checkpoint interval (10s)
@@ -103,9 +104,10 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
           rate, duration.toSeconds(), window.toSeconds(), parallelism, checkpointInterval.toSeconds(), serviceJavaOpts,
           sites, assets, sensors, sites * assets * sensors, Runtime.getRuntime().availableProcessors());
     }
-    return String.format(Locale.ROOT, "%,d pre-loaded events; %,.0f events/s for %d s after %d s of warm-up; "
-            + "service parallelism %d, checkpoints every %d s, EXACTLY_ONCE, %s; profile %d x %d x %d = %,d sensors; %d cores",
-        events, rate, duration.toSeconds(), warmup.toSeconds(), parallelism, checkpointInterval.toSeconds(), serviceJavaOpts,
+    return String.format(Locale.ROOT, "%,d pre-loaded events (a backlog recorded at %,.0f events/s); %,.0f events/s "
+            + "for %d s after %d s of warm-up; service parallelism %d, checkpoints every %d s, EXACTLY_ONCE, %s; "
+            + "profile %d x %d x %d = %,d sensors; %d cores",
+        events, rate, rate, duration.toSeconds(), warmup.toSeconds(), parallelism, checkpointInterval.toSeconds(), serviceJavaOpts,
         sites, assets, sensors, sites * assets * sensors, Runtime.getRuntime().availableProcessors());
   }
 }

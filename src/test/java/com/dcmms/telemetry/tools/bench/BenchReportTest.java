@@ -18,7 +18,8 @@ class BenchReportTest {
     assertThat(o.duration()).isEqualTo(Duration.ofMinutes(2));
     assertThat(o.parallelism()).isEqualTo(8);
     assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(o.describe()).startsWith("5,000,000 pre-loaded events; 10,000 events/s for 120 s after 60 s of warm-up;");
+    assertThat(o.describe()).startsWith("5,000,000 pre-loaded events (a backlog recorded at 10,000 events/s); 10,000 events/s for "
+        + "120 s after 60 s of warm-up;");
   }
 
   @Test
