@@ -91,6 +91,7 @@ public record LoadTestOptions(
       throw new IllegalArgumentException("give either --events or --duration, not both");
     }
     Reader r = new Reader(given);
+    double eventRate = r.get("event-rate", "0", Double::parseDouble);
     long events = given.containsKey("duration") ? 0 : r.get("events", "" + DEFAULT_EVENTS, Long::parseLong);
     Duration duration = given.containsKey("duration") ? r.get("duration", "0s", LoadTestOptions::duration) : null;
     if (given.containsKey("events") && events <= 0) {
@@ -104,14 +105,14 @@ public record LoadTestOptions(
         r.text("validated-topic", "validated_telemetry"), r.text("dlq-topic", "telemetry_dlq"),
         stripSlash(r.text("questdb-url", "http://localhost:9000")), r.text("table", "sensor_readings"),
         events, duration, r.get("rate", "1000", Double::parseDouble),
-        r.get("event-rate", "0", Double::parseDouble),
+        eventRate,
         r.get("workers", "2", Integer::parseInt),
         r.get("sites", "3", Integer::parseInt), r.get("assets", "10", Integer::parseInt),
         r.get("sensors", "5", Integer::parseInt),
         r.share("anomalies", "0.01"), r.share("duplicates", "0.01"),
         r.share("near-duplicates", "0.01"), r.share("malformed", "0.005"),
         r.share("out-of-order", "0.01"), r.get("max-disorder", "3s", LoadTestOptions::duration),
-        r.share("latency-sample", given.containsKey("event-rate") ? "0" : "0.01"),
+        r.share("latency-sample", eventRate > 0 ? "0" : "0.01"),
         given.containsKey("verify") && Boolean.parseBoolean(given.get("verify")),
         r.get("verify-timeout", "180s", LoadTestOptions::duration), r.get("settle", "40s", LoadTestOptions::duration),
         r.text("run-id", "lt" + UUID.randomUUID().toString().substring(0, 8)),

@@ -56,6 +56,9 @@ class LoadTestOptionsTest {
     assertThat(o.backlogMillis()).isEqualTo(5_000);
     assertThat(o.latencySample()).isZero();
     assertThat(LoadTestOptions.parse("--events", "10").backlogMillis()).isZero();
+    LoadTestOptions sendTime = LoadTestOptions.parse("--events", "10", "--event-rate", "0");
+    assertThat(sendTime.backlogMillis()).as("0 = event time is send time").isZero();
+    assertThat(sendTime.latencySample()).isEqualTo(0.01);
   }
 
   @Test
