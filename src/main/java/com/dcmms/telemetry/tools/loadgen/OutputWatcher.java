@@ -130,6 +130,8 @@ public final class OutputWatcher implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       // closing
+    } catch (RuntimeException e) {
+      failure = "reading the output topics failed: " + e;
     }
   }
 
@@ -188,7 +190,7 @@ public final class OutputWatcher implements AutoCloseable {
         }
         String id = null;
         String flag = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME && (id == null || flag == null)) {
+        while ((id == null || flag == null) && p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           JsonToken t = p.nextToken();
           if (t == JsonToken.VALUE_STRING && "event_id".equals(name)) {
