@@ -20,6 +20,8 @@ import java.util.Locale;
  * {@link Soak} instead. See {@link BenchOptions}; the servers, service and sampling are {@link BenchRig}.
  */
 public final class Benchmark {
+  /** The fixed-rate phase's samples of the service, one row each. */
+  static final String SAMPLES = "fixed-samples.csv";
   private final BenchOptions o;
   private final BenchRig rig;
   private final BenchTable table = new BenchTable();
@@ -85,7 +87,7 @@ public final class Benchmark {
     Path md = o.out().resolve("report.md");
     Files.writeString(md, "# Benchmark\n\n" + o.describe() + "\n\n" + table.markdown()
         + "\n![end-to-end latency](latency.svg)\n");
-    say("wrote %s and %s", md, o.out().resolve("latency.svg"));
+    say("wrote %s, %s and %s", md, o.out().resolve("latency.svg"), o.out().resolve(SAMPLES));
     return status;
   }
 
@@ -165,6 +167,12 @@ public final class Benchmark {
     table.info("checkpoint size, max", mb(stateSize));
     double backpressure = samples.stream().mapToDouble(Sample::maxBackpressure).max().orElse(0);
     table.check("backpressure, max over tasks and samples", pct(backpressure), "< 1 %", "", backpressure < 0.01);
+    SampleLog.Peak peak = SampleLog.peak(samples, 0.01);
+    if (peak != null) {
+      table.info("backpressure: task at the max; samples at >= 1 %", String.format(Locale.ROOT,
+          "%s at %.0f s; %d of %d", peak.task(), (peak.atMillis() - loaded.startMillis()) / 1000.0,
+          peak.samplesAtThreshold(), peak.samples()));
+    }
     long lag = samples.stream().mapToLong(Sample::consumerLag).max().orElse(-1);
     table.info("consumer lag, max (records)", Long.toString(lag));
     long fixedRss = loaded.maxRss();
@@ -175,6 +183,7 @@ public final class Benchmark {
     boolean verified = r.path("verified").asBoolean(false);
     table.check("verify: exact readings, records and dead letters", verified ? "PASS" : "FAIL", "PASS", "", verified);
     writePlot(r);
+    Files.writeString(o.out().resolve(SAMPLES), SampleLog.csv(loaded.startMillis(), loaded.ticks()));
     return verified;
   }
 

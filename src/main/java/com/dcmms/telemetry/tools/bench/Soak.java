@@ -20,6 +20,7 @@ import java.util.Objects;
  */
 final class Soak {
   private static final String PLOT = "soak.svg";
+  private static final String SAMPLES = "soak-samples.csv";
   /** Latency is plotted as the P99 of each such stretch: a 30-minute run samples some 180,000 readings. */
   private static final Duration LATENCY_BUCKET = Duration.ofSeconds(10);
   private final BenchOptions o;
@@ -54,9 +55,10 @@ final class Soak {
       Path md = o.out().resolve("report.md");
       Files.writeString(md, markdown);
       writePlot(recorded);
+      Files.writeString(o.out().resolve(SAMPLES), SampleLog.csv(loaded.startMillis(), loaded.ticks()));
       System.out.println();
       System.out.print(markdown);
-      say("wrote %s and %s", md, o.out().resolve(PLOT));
+      say("wrote %s, %s and %s", md, o.out().resolve(PLOT), o.out().resolve(SAMPLES));
       return verified ? 0 : 1;
     }
   }

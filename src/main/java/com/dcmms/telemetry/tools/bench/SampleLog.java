@@ -1,0 +1,73 @@
+package com.dcmms.telemetry.tools.bench;
+
+import com.dcmms.telemetry.tools.monitor.Sample;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The service's samples of one phase as CSV, a row per sample and a backpressure column per
+ * task: a maximum in the table says how bad, this says which task and when (against the
+ * checkpoints and GC log of the same run).
+ */
+final class SampleLog {
+  private SampleLog() {}
+
+  /** Where and when the highest backpressure was, and how many samples reached {@code threshold}. */
+  record Peak(String task, double share, long atMillis, long samplesAtThreshold, long samples) {}
+
+  static String csv(long startMillis, List<BenchRig.Tick> ticks) {
+    TreeSet<String> tasks = new TreeSet<>();
+    ticks.stream().map(BenchRig.Tick::sample).filter(Objects::nonNull)
+        .forEach(s -> tasks.addAll(s.backpressure().keySet()));
+    StringBuilder sb = new StringBuilder(
+        "seconds,rss_mb,state,records_in,records_out,checkpoint_ms,checkpoint_bytes,consumer_lag");
+    tasks.forEach(t -> sb.append(',').append(quoted("backpressure " + t)));
+    sb.append('\n');
+    for (BenchRig.Tick t : ticks) {
+      sb.append(String.format(Locale.ROOT, "%.1f,%d", (t.atMillis() - startMillis) / 1000.0, t.rssBytes() >> 20));
+      Sample s = t.sample();
+      if (s == null) { // the service did not answer this time
+        sb.append(",UNREACHABLE,,,,,").append(",".repeat(tasks.size())).append('\n');
+        continue;
+      }
+      sb.append(',').append(quoted(s.state())).append(',').append(s.recordsIn()).append(',').append(s.recordsOut())
+          .append(',').append(s.checkpointDurationMs()).append(',').append(s.checkpointSizeBytes())
+          .append(',').append(s.consumerLag());
+      for (String task : tasks) {
+        Double share = s.backpressure().get(task);
+        sb.append(',').append(share == null ? "" : String.format(Locale.ROOT, "%.4f", share));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Null when no sample had a backpressure figure. */
+  static Peak peak(List<Sample> samples, double threshold) {
+    Peak peak = null;
+    long atThreshold = 0;
+    long counted = 0;
+    for (Sample s : samples) {
+      if (s.backpressure().isEmpty()) {
+        continue;
+      }
+      counted++;
+      if (s.maxBackpressure() >= threshold) {
+        atThreshold++;
+      }
+      for (Map.Entry<String, Double> e : s.backpressure().entrySet()) {
+        if (peak == null || e.getValue() > peak.share()) {
+          peak = new Peak(e.getKey(), e.getValue(), s.atMillis(), 0, 0);
+        }
+      }
+    }
+    return peak == null ? null : new Peak(peak.task(), peak.share(), peak.atMillis(), atThreshold, counted);
+  }
+
+  private static String quoted(String field) {
+    return "\"" + field.replace("\"", "\"\"") + "\"";
+  }
+}
