@@ -14,6 +14,7 @@ import com.dcmms.telemetry.job.records.ValidatedTelemetrySerializer;
 import com.dcmms.telemetry.job.rules.Deduplicator;
 import com.dcmms.telemetry.job.rules.EventValidator;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -177,23 +178,33 @@ public final class TelemetryJob {
     var builder = KafkaSink.<T>builder()
         .setBootstrapServers(o.kafkaBootstrapServers())
         .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(o.deliveryGuarantee())
-        .setProperty("compression.type", "lz4")
-        // Records of one partition come from many sensors at a few thousand per second: fuller
-        // batches cost less per record (compression header, checksum, request). With
-        // EXACTLY_ONCE nothing is visible before the checkpoint commits, so waiting is free.
-        .setProperty("batch.size", Integer.toString(128 * 1024))
-        .setProperty("linger.ms",
-            o.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE ? "50" : "10")
-        .setProperty("client.id", o.transactionalIdPrefix() + "-" + name);
+        .setDeliveryGuarantee(o.deliveryGuarantee());
     if (o.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
-      builder.setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name)
-          .setProperty("transaction.timeout.ms",
-              Long.toString(o.transactionTimeout().toMillis()));
+      builder.setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name);
     }
-    for (Map.Entry<String, String> e : o.kafkaProperties().entrySet()) {
-      builder.setProperty(e.getKey(), e.getValue());
-    }
+    producerSettings(o, name).forEach(builder::setProperty);
     return builder.build();
   }
+
+  /** The producer settings of the sink {@code name}; kafka.property.* wins over ours. */
+  static Map<String, String> producerSettings(TelemetryJobOptions o, String name) {
+    boolean exactlyOnce = o.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE;
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("compression.type", "lz4");
+    // Records of one partition come from many sensors at a few thousand per second: fuller
+    // batches cost less per record (compression header, checksum, request).
+    p.put("batch.size", Integer.toString(128 * 1024));
+    // With EXACTLY_ONCE nothing is visible before the checkpoint commits, and the checkpoint
+    // flushes the producer, so lingering costs no latency. Each batch allocates two 64 KiB lz4
+    // blocks: at 50 ms, the 8 writers' batches to 8 partitions were a third of the service's
+    // allocation at 10,000 events/s; 1 s cut the allocation rate by about a third.
+    p.put("linger.ms", exactlyOnce ? "1000" : "10");
+    p.put("client.id", o.transactionalIdPrefix() + "-" + name);
+    if (exactlyOnce) {
+      p.put("transaction.timeout.ms", Long.toString(o.transactionTimeout().toMillis()));
+    }
+    p.putAll(o.kafkaProperties());
+    return p;
+  }
+
 }
