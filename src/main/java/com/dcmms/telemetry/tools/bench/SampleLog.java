@@ -15,6 +15,21 @@ import java.util.TreeSet;
 final class SampleLog {
   private SampleLog() {}
 
+  /**
+   * Flink's backpressure gauge is the average of the last 60 s, in buckets updated every 5 s: a
+   * sample reaches back up to 65 s.
+   */
+  static final long BACKPRESSURE_REACH_MILLIS = 65_000;
+
+  /**
+   * The samples whose backpressure figure covers only time after {@code sinceMillis}. Right after
+   * the drain (saturated, so backpressured by design) the figure still averages the drain's last
+   * seconds in.
+   */
+  static List<Sample> backpressureAfter(List<Sample> samples, long sinceMillis) {
+    return samples.stream().filter(s -> s.atMillis() >= sinceMillis + BACKPRESSURE_REACH_MILLIS).toList();
+  }
+
   /** Where and when the highest backpressure was, and how many samples reached {@code threshold}. */
   record Peak(String task, double share, long atMillis, long samplesAtThreshold, long samples) {}
 
@@ -45,7 +60,7 @@ final class SampleLog {
     return sb.toString();
   }
 
-  /** Null when no sample had a backpressure figure. */
+  /** Null when no sample had any backpressure. */
   static Peak peak(List<Sample> samples, double threshold) {
     Peak peak = null;
     long atThreshold = 0;
@@ -64,7 +79,7 @@ final class SampleLog {
         }
       }
     }
-    return peak == null ? null : new Peak(peak.task(), peak.share(), peak.atMillis(), atThreshold, counted);
+    return peak == null || peak.share() <= 0 ? null : new Peak(peak.task(), peak.share(), peak.atMillis(), atThreshold, counted);
   }
 
   private static String quoted(String field) {

@@ -44,8 +44,22 @@ class SampleLogTest {
   }
 
   @Test
-  void noPeakWithoutAnyBackpressureFigure() {
+  void noPeakWithoutAnyBackpressure() {
     assertThat(SampleLog.peak(List.of(sample(1_000, Map.of())), 0.01)).isNull();
+    assertThat(SampleLog.peak(List.of(sample(1_000, Map.of(SOURCE, 0.0, DEDUP, 0.0))), 0.01)).isNull();
     assertThat(SampleLog.peak(List.of(), 0.01)).isNull();
+  }
+
+  @Test
+  void backpressureCountsOnlySamplesWhoseMinuteStartsAfterTheDrain() {
+    long drainEnded = 100_000;
+    List<Sample> samples = List.of(
+        sample(drainEnded + 2_000, Map.of(SOURCE, 0.014)),
+        sample(drainEnded + 64_999, Map.of(SOURCE, 0.002)),
+        sample(drainEnded + 65_000, Map.of(SOURCE, 0.0)),
+        sample(drainEnded + 90_000, Map.of(SOURCE, 0.004)));
+
+    assertThat(SampleLog.backpressureAfter(samples, drainEnded)).extracting(Sample::atMillis)
+        .containsExactly(drainEnded + 65_000, drainEnded + 90_000);
   }
 }
