@@ -79,7 +79,8 @@ final class SampleLog {
         }
       }
     }
-    return peak == null || peak.share() <= 0 ? null : new Peak(peak.task(), peak.share(), peak.atMillis(), atThreshold, counted);
+    return peak == null || peak.share() <= 0 ? null
+        : new Peak(peak.task(), peak.share(), peak.atMillis(), atThreshold, counted);
   }
 
   private static String quoted(String field) {
