@@ -62,7 +62,9 @@ final class SampleLog {
 
   /** Null when no sample had any backpressure. */
   static Peak peak(List<Sample> samples, double threshold) {
-    Peak peak = null;
+    String task = null;
+    double share = 0;
+    long at = 0;
     long atThreshold = 0;
     long counted = 0;
     for (Sample s : samples) {
@@ -74,13 +76,14 @@ final class SampleLog {
         atThreshold++;
       }
       for (Map.Entry<String, Double> e : s.backpressure().entrySet()) {
-        if (peak == null || e.getValue() > peak.share()) {
-          peak = new Peak(e.getKey(), e.getValue(), s.atMillis(), 0, 0);
+        if (e.getValue() > share) {
+          task = e.getKey();
+          share = e.getValue();
+          at = s.atMillis();
         }
       }
     }
-    return peak == null || peak.share() <= 0 ? null
-        : new Peak(peak.task(), peak.share(), peak.atMillis(), atThreshold, counted);
+    return task == null ? null : new Peak(task, share, at, atThreshold, counted);
   }
 
   private static String quoted(String field) {
