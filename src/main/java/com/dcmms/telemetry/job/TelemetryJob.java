@@ -1,5 +1,6 @@
 package com.dcmms.telemetry.job;
 
+import com.dcmms.telemetry.job.functions.DedupOperator;
 import com.dcmms.telemetry.job.functions.DeduplicateReadings;
 import com.dcmms.telemetry.job.functions.RouteRejected;
 import com.dcmms.telemetry.job.functions.SensorKey;
@@ -116,9 +117,9 @@ public final class TelemetryJob {
 
     SingleOutputStreamOperator<TelemetryReading> distinct = readings
         .keyBy(new SensorKey())
-        .process(new DeduplicateReadings(deduplicator(o), o.dedupStateTtl()))
-        .uid(UID_DEDUP)
-        .name("dedup");
+        .transform("dedup", readings.getType(), new DedupOperator(
+            new DeduplicateReadings(deduplicator(o), o.dedupStateTtl(), o.dedupCacheSensors())))
+        .uid(UID_DEDUP);
 
     // The job's parallelism: ours embedded, `flink run -p N` on a cluster.
     int writers = Math.min(o.questDbWriters() == 0 ? env.getParallelism() : o.questDbWriters(),

@@ -72,6 +72,7 @@ class TelemetryJobOptionsTest {
     assertThat(o.dedupRelativeTolerance()).isEqualTo(0.01);
     assertThat(o.dedupAbsoluteTolerance()).isEqualTo(0.001);
     assertThat(o.dedupStateTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(o.dedupCacheSensors()).isEqualTo(10_000);
     assertThat(o.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
     assertThat(o.idleness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.alignmentMaxDrift()).isEqualTo(Duration.ofMinutes(1));
@@ -235,6 +236,8 @@ class TelemetryJobOptionsTest {
       "checkpoint.min-pause|10 parsecs|a duration",
       "dedup.window|0|a positive duration",
       "dedup.state-ttl|30 s|a duration longer than dedup.window",
+      "dedup.cache-sensors|-1|a whole number of 0 or more",
+      "dedup.cache-sensors|lots|a whole number",
       "validation.max-event-age|0 ms|a positive duration",
       "watermark.idleness|x|a duration",
       "buffer-timeout|fast|a duration",

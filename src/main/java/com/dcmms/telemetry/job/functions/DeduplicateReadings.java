@@ -3,7 +3,11 @@ package com.dcmms.telemetry.job.functions;
 import com.dcmms.telemetry.job.records.TelemetryReading;
 import com.dcmms.telemetry.job.rules.Deduplicator;
 import com.dcmms.telemetry.job.rules.SensorHistory;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -18,23 +22,41 @@ import org.apache.flink.util.Collector;
  * <p>State is one {@link SensorHistory} per sensor. An event-time timer clears it once the
  * watermark has passed the newest reading by a window; a processing-time TTL clears it when
  * event time stops advancing (every partition idle), so no state grows without bound.
+ *
+ * <p>Histories in use are kept on the heap between checkpoints (at most {@code cacheSensors} of
+ * them) and written to the keyed state once each, by {@link DedupOperator} before every
+ * checkpoint barrier, or when the cache is full. A sensor reporting every second thus costs one
+ * state read and one write per checkpoint instead of per reading: reading, deserializing and
+ * rewriting its history on every reading was a third of the service's allocation. After a
+ * failure the job restores the state as of the last checkpoint, where the cache was empty.
  */
 public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryReading, TelemetryReading> {
   private static final long serialVersionUID = 1L;
 
   private final Deduplicator deduplicator;
   private final Duration stateTtl;
+  private final int cacheSensors;
   /** Cleanup timers are rounded up to this, so a busy sensor registers few of them. */
   private final long timerGranularityMillis;
 
   private transient ValueState<SensorHistory> history;
+  /** Histories read or changed since the last flush, by sensor key; newer than the state's. */
+  private transient Map<String, SensorHistory> cache;
   private transient Counter exactDuplicates;
   private transient Counter nearDuplicates;
   private transient Counter emitted;
 
-  public DeduplicateReadings(Deduplicator deduplicator, Duration stateTtl) {
+  /**
+   * @param cacheSensors how many sensors' histories are kept on the heap between flushes; 0 reads
+   *     and writes the state on every reading
+   */
+  public DeduplicateReadings(Deduplicator deduplicator, Duration stateTtl, int cacheSensors) {
+    if (cacheSensors < 0) {
+      throw new IllegalArgumentException("cacheSensors must not be negative, got " + cacheSensors);
+    }
     this.deduplicator = deduplicator;
     this.stateTtl = stateTtl;
+    this.cacheSensors = cacheSensors;
     this.timerGranularityMillis = Math.max(1, Math.min(10_000, deduplicator.windowMillis() / 6));
   }
 
@@ -47,6 +69,7 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
         .build());
     history = getRuntimeContext().getState(descriptor);
+    cache = new HashMap<>();
     var metrics = getRuntimeContext().getMetricGroup();
     exactDuplicates = metrics.addGroup("kind", "exact").counter("telemetryDuplicatesDropped");
     nearDuplicates = metrics.addGroup("kind", "deadband").counter("telemetryDuplicatesDropped");
@@ -56,19 +79,27 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   @Override
   public void processElement(TelemetryReading reading, Context ctx, Collector<TelemetryReading> out)
       throws Exception {
-    SensorHistory h = history.value();
-    if (h == null) {
-      h = new SensorHistory();
+    SensorHistory h = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
+    boolean cached = h != null;
+    if (!cached) {
+      h = history.value();
+      if (h == null) {
+        h = new SensorHistory();
+      }
     }
     Deduplicator.Verdict verdict = deduplicator.judge(reading, h);
-    // An exact duplicate leaves the history as it was: no write.
+    // An exact duplicate leaves the history as it was: nothing to register or write.
     if (verdict != Deduplicator.Verdict.EXACT_DUPLICATE) {
       long due = deduplicator.expiresAt(h);
       if (due > h.cleanupTimer) {
         h.cleanupTimer = roundUp(due);
         ctx.timerService().registerEventTimeTimer(h.cleanupTimer);
       }
-      history.update(h);
+      if (cacheSensors == 0) {
+        history.update(h);
+      } else if (!cached) {
+        cache.put(ctx.getCurrentKey(), h);
+      }
     }
     switch (verdict) {
       case EMIT -> {
@@ -84,11 +115,32 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<TelemetryReading> out)
       throws Exception {
-    SensorHistory h = history.value();
+    SensorHistory h = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
+    if (h == null) {
+      h = history.value();
+    }
     // Earlier timers of a sensor fire too; only the one covering its newest reading clears it.
     if (h != null && timestamp >= deduplicator.expiresAt(h)) {
+      cache.remove(ctx.getCurrentKey());
       history.clear();
     }
+  }
+
+  /** True when the next reading of an uncached sensor would not fit: flush first. */
+  boolean cacheFull() {
+    return cacheSensors > 0 && cache.size() >= cacheSensors;
+  }
+
+  /**
+   * Writes every cached history to the keyed state and empties the cache. {@code setCurrentKey}
+   * points the state at a sensor; the caller restores its own key afterwards.
+   */
+  void flush(Consumer<String> setCurrentKey) throws IOException {
+    for (Map.Entry<String, SensorHistory> e : cache.entrySet()) {
+      setCurrentKey.accept(e.getKey());
+      history.update(e.getValue());
+    }
+    cache.clear();
   }
 
   private long roundUp(long time) {

@@ -3,8 +3,9 @@ package com.dcmms.telemetry.job.rules;
 /**
  * Dedup state of one sensor: the last emitted reading and the readings seen within the window.
  *
- * <p>One value per sensor keeps dedup at one state read and one write per event. Event ids are
- * kept as 64-bit hashes, which bounds the state's size whatever the ids look like.
+ * <p>One value per sensor: dedup reads and writes it once per checkpoint through its cache (once
+ * per reading without it). Event ids are kept as 64-bit hashes, which bounds the state's size
+ * whatever the ids look like.
  */
 public class SensorHistory {
   public boolean hasLast;

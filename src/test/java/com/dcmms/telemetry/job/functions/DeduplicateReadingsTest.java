@@ -1,6 +1,7 @@
 package com.dcmms.telemetry.job.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dcmms.telemetry.job.records.TelemetryReading;
 import com.dcmms.telemetry.job.rules.Deduplicator;
@@ -13,7 +14,6 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,18 +21,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The dedup operator: per-sensor state, its cleanup by event-time timers, snapshots. */
+/**
+ * The dedup operator: per-sensor state, its cleanup by event-time timers, snapshots, and the
+ * histories it keeps on the heap between checkpoint barriers.
+ */
 class DeduplicateReadingsTest {
   /** A multiple of the cleanup timers' 10 s granularity, so that they fire at newest + window. */
   private static final long T = 1_700_000_000_000L;
   private static final long WINDOW = 60_000;
   private static final Duration STATE_TTL = Duration.ofHours(1);
+  private static final int CACHE_SENSORS = 10_000;
 
   private KeyedOneInputStreamOperatorTestHarness<String, TelemetryReading, TelemetryReading> harness;
+  private long checkpointId;
 
   @BeforeEach
   void openHarness() throws Exception {
-    harness = harness(new HashMapStateBackend());
+    harness = harness(new HashMapStateBackend(), CACHE_SENSORS);
     harness.open();
   }
 
@@ -102,6 +107,7 @@ class DeduplicateReadingsTest {
     process(reading("A", "e-2", T + 10_000, 20.0));
 
     harness.processWatermark(T + 10_000 + WINDOW - 1);
+    barrier();
 
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
@@ -112,9 +118,12 @@ class DeduplicateReadingsTest {
     process(reading("A", "e-1", T, 20.0));
     process(reading("A", "e-2", T + 10_000, 20.0));
     process(reading("B", "e-3", T, 20.0));
+    barrier();
     assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    process(reading("A", "e-4", T + 10_000, 20.0)); // cached again, then cleaned from the cache
 
     harness.processWatermark(T + 10_000 + WINDOW);
+    barrier();
 
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
@@ -127,6 +136,7 @@ class DeduplicateReadingsTest {
     process(reading("B", "e-2", T + 30_000, 20.0));
 
     harness.processWatermark(T + WINDOW);
+    barrier();
 
     assertThat(harness.numKeyedStateEntries()).as("B is still within its window").isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
@@ -134,6 +144,7 @@ class DeduplicateReadingsTest {
     assertThat(emitted()).as("B's history survived A's cleanup").containsExactly("A/e-1", "B/e-2");
 
     harness.processWatermark(T + 30_000 + WINDOW);
+    barrier();
 
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
@@ -145,12 +156,14 @@ class DeduplicateReadingsTest {
     process(reading("A", "e-2", T + 30_000, 20.0)); // a near duplicate still counts as seen
 
     harness.processWatermark(T + WINDOW);
+    barrier();
 
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     process(reading("A", "e-2", T + 30_000, 20.0));
     assertThat(emitted()).as("the exact duplicate is still recognised").containsExactly("A/e-1");
 
     harness.processWatermark(T + 30_000 + WINDOW);
+    barrier();
 
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
@@ -167,10 +180,13 @@ class DeduplicateReadingsTest {
 
   @Test
   void forgetsHistoryAfterStateTtlWhenEventTimeStalls() throws Exception {
+    // The cache lives from one checkpoint barrier to the next, far shorter than the TTL.
     harness.setStateTtlProcessingTime(0);
     process(reading("A", "e-1", T, 20.0));
+    barrier();
     harness.setStateTtlProcessingTime(STATE_TTL.toMillis() - 1);
     process(reading("A", "e-2", T + 1_000, 20.0)); // still within the TTL: dropped
+    barrier();
     harness.setStateTtlProcessingTime(2 * STATE_TTL.toMillis());
 
     process(reading("A", "e-3", T + 2_000, 20.0));
@@ -181,15 +197,13 @@ class DeduplicateReadingsTest {
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "rocksdb"})
   void keepsDedupDecisionsAcrossSnapshotAndRestore(String backend) throws Exception {
-    harness.close();
-    harness = harness(backend(backend));
-    harness.open();
+    useHarness(backend, CACHE_SENSORS);
     process(reading("A", "e-1", T, 20.0));
     process(reading("B", "e-2", T, 30.0));
-    OperatorSubtaskState snapshot = harness.snapshot(1L, T + 1);
+    OperatorSubtaskState snapshot = checkpoint();
     harness.close();
 
-    harness = harness(backend(backend));
+    harness = harness(backend(backend), CACHE_SENSORS);
     harness.initializeState(snapshot);
     harness.open();
 
@@ -208,16 +222,94 @@ class DeduplicateReadingsTest {
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void writesHistoriesToStateOnlyAtCheckpointBarriers(String backend) throws Exception {
+    useHarness(backend, CACHE_SENSORS);
+    process(reading("A", "e-1", T, 20.0));
+    process(reading("A", "e-2", T + 1_000, 25.0));
+    process(reading("B", "e-3", T, 30.0));
+
+    assertThat(sensorsInState()).as("cached until the barrier").isEmpty();
+
+    barrier();
+
+    assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
+        "site-1:inverter-7:B");
+    process(reading("A", "e-2", T + 2_000, 99.0)); // read back from the state
+    assertThat(emitted()).containsExactly("A/e-1", "A/e-2", "B/e-3");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void flushesAFullCacheAndJudgesTheNextReadingUnderItsOwnSensor(String backend) throws Exception {
+    useHarness(backend, 2);
+    process(reading("A", "e-1", T, 20.0));
+    process(reading("B", "e-2", T, 30.0));
+    assertThat(sensorsInState()).isEmpty();
+
+    // Same timestamp as B's reading: judged against B's history it would be an exact duplicate.
+    process(reading("C", "e-3", T, 40.0));
+
+    assertThat(emitted()).containsExactly("A/e-1", "B/e-2", "C/e-3");
+    assertThat(sensorsInState()).as("A and B written to make room for C")
+        .containsExactlyInAnyOrder("site-1:inverter-7:A", "site-1:inverter-7:B");
+    process(reading("A", "e-1", T + 5_000, 20.0)); // exact duplicate, read back from the state
+    process(reading("B", "e-4", T + 5_000, 30.1)); // near duplicate
+    process(reading("C", "e-3", T + 5_000, 40.0)); // exact duplicate, from the cache
+    assertThat(emitted()).containsExactly("A/e-1", "B/e-2", "C/e-3");
+    barrier();
+    assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
+        "site-1:inverter-7:B", "site-1:inverter-7:C");
+  }
+
+  @Test
+  void withoutCacheWritesStateOnEveryReading() throws Exception {
+    useHarness("hashmap", 0);
+    process(reading("A", "e-1", T, 20.0));
+
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    process(reading("A", "e-2", T + 1_000, 20.1));
+    process(reading("A", "e-1", T + 2_000, 50.0));
+    assertThat(emitted()).containsExactly("A/e-1");
+  }
+
+  @Test
+  void rejectsANegativeCacheSize() {
+    Deduplicator deduplicator = new Deduplicator(Duration.ofMillis(WINDOW), true, 0.01, 0.001);
+
+    assertThatThrownBy(() -> new DeduplicateReadings(deduplicator, STATE_TTL, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cacheSensors");
+  }
+
   // --- Helpers --------------------------------------------------------------------------------
 
   private static KeyedOneInputStreamOperatorTestHarness<String, TelemetryReading, TelemetryReading>
-      harness(StateBackend backend) throws Exception {
+      harness(StateBackend backend, int cacheSensors) throws Exception {
     Deduplicator deduplicator = new Deduplicator(Duration.ofMillis(WINDOW), true, 0.01, 0.001);
     var h = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new DeduplicateReadings(deduplicator, STATE_TTL)),
+        new DedupOperator(new DeduplicateReadings(deduplicator, STATE_TTL, cacheSensors)),
         new SensorKey(), Types.STRING);
     h.setStateBackend(backend);
     return h;
+  }
+
+  private void useHarness(String backend, int cacheSensors) throws Exception {
+    harness.close();
+    harness = harness(backend(backend), cacheSensors);
+    harness.open();
+  }
+
+  /** What the task does before it sends a checkpoint barrier on. */
+  private void barrier() throws Exception {
+    harness.prepareSnapshotPreBarrier(++checkpointId);
+  }
+
+  /** A checkpoint as the task takes it: the barrier's preparation, then the snapshot. */
+  private OperatorSubtaskState checkpoint() throws Exception {
+    barrier();
+    return harness.snapshot(checkpointId, T + checkpointId);
   }
 
   private static StateBackend backend(String name) {

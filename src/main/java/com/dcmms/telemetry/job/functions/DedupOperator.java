@@ -1,0 +1,35 @@
+package com.dcmms.telemetry.job.functions;
+
+import com.dcmms.telemetry.job.records.TelemetryReading;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Runs {@link DeduplicateReadings} and writes its cached histories to the keyed state before
+ * every checkpoint barrier (so every snapshot and savepoint holds them) and when the cache is
+ * full. The same pattern as Flink's mini-batch operators, which flush their bundles there too.
+ */
+public final class DedupOperator extends KeyedProcessOperator<String, TelemetryReading, TelemetryReading> {
+  private static final long serialVersionUID = 1L;
+
+  public DedupOperator(DeduplicateReadings dedup) {
+    super(dedup);
+  }
+
+  @Override
+  public void processElement(StreamRecord<TelemetryReading> element) throws Exception {
+    DeduplicateReadings dedup = (DeduplicateReadings) userFunction;
+    if (dedup.cacheFull()) {
+      Object key = getCurrentKey();
+      dedup.flush(this::setCurrentKey);
+      setCurrentKey(key);
+    }
+    super.processElement(element);
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    ((DeduplicateReadings) userFunction).flush(this::setCurrentKey);
+  }
+}
