@@ -40,8 +40,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *   <tr><td>dedup.window / deadband / relative-tolerance / absolute-tolerance</td>
  *       <td>60 s / true / 0.01 / 0.001</td></tr>
  *   <tr><td>dedup.state-ttl</td><td>1 h, the backstop when event time stops advancing</td></tr>
- *   <tr><td>dedup.cache-sensors</td><td>10000 histories per subtask kept on the heap between
- *       checkpoints; 0 reads and writes the state on every reading</td></tr>
+ *   <tr><td>dedup.cache-sensors</td><td>0: the state is read and written on every reading; N
+ *       keeps up to N histories per subtask on the heap, written once per checkpoint</td></tr>
  *   <tr><td>watermark.out-of-orderness / idleness / alignment-max-drift</td>
  *       <td>5 s / 30 s / 1 min</td></tr>
  *   <tr><td>parallelism / max-parallelism</td><td>8 / 1024</td></tr>
@@ -142,7 +142,7 @@ public final class TelemetryJobOptions implements Serializable {
     DEFAULTS.put("dedup.relative-tolerance", "0.01");
     DEFAULTS.put("dedup.absolute-tolerance", "0.001");
     DEFAULTS.put("dedup.state-ttl", "1 h");
-    DEFAULTS.put("dedup.cache-sensors", "10000");
+    DEFAULTS.put("dedup.cache-sensors", "0");
     DEFAULTS.put("watermark.out-of-orderness", "5 s");
     DEFAULTS.put("watermark.idleness", "30 s");
     DEFAULTS.put("watermark.alignment-max-drift", "1 min");

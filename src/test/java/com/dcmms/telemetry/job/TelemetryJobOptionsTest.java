@@ -72,7 +72,7 @@ class TelemetryJobOptionsTest {
     assertThat(o.dedupRelativeTolerance()).isEqualTo(0.01);
     assertThat(o.dedupAbsoluteTolerance()).isEqualTo(0.001);
     assertThat(o.dedupStateTtl()).isEqualTo(Duration.ofHours(1));
-    assertThat(o.dedupCacheSensors()).isEqualTo(10_000);
+    assertThat(o.dedupCacheSensors()).isZero();
     assertThat(o.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
     assertThat(o.idleness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.alignmentMaxDrift()).isEqualTo(Duration.ofMinutes(1));

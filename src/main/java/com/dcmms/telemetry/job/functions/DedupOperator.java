@@ -5,9 +5,9 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Runs {@link DeduplicateReadings} and writes its cached histories to the keyed state before
- * every checkpoint barrier (so every snapshot and savepoint holds them) and when the cache is
- * full. The same pattern as Flink's mini-batch operators, which flush their bundles there too.
+ * Runs {@link DeduplicateReadings} and writes its changed histories to the keyed state before
+ * every checkpoint barrier (so every snapshot and savepoint holds them), and all of them when its
+ * cache is full. Flink's mini-batch operators flush their bundles at the same point.
  */
 public final class DedupOperator extends KeyedProcessOperator<String, TelemetryReading, TelemetryReading> {
   private static final long serialVersionUID = 1L;
@@ -21,7 +21,7 @@ public final class DedupOperator extends KeyedProcessOperator<String, TelemetryR
     DeduplicateReadings dedup = (DeduplicateReadings) userFunction;
     if (dedup.cacheFull()) {
       Object key = getCurrentKey();
-      dedup.flush(this::setCurrentKey);
+      dedup.flush(this::setCurrentKey, true);
       setCurrentKey(key);
     }
     super.processElement(element);
@@ -30,6 +30,6 @@ public final class DedupOperator extends KeyedProcessOperator<String, TelemetryR
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    ((DeduplicateReadings) userFunction).flush(this::setCurrentKey);
+    ((DeduplicateReadings) userFunction).flush(this::setCurrentKey, false);
   }
 }

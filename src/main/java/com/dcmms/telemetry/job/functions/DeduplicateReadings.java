@@ -6,6 +6,7 @@ import com.dcmms.telemetry.job.rules.SensorHistory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -23,12 +24,14 @@ import org.apache.flink.util.Collector;
  * watermark has passed the newest reading by a window; a processing-time TTL clears it when
  * event time stops advancing (every partition idle), so no state grows without bound.
  *
- * <p>Histories in use are kept on the heap between checkpoints (at most {@code cacheSensors} of
- * them) and written to the keyed state once each, by {@link DedupOperator} before every
- * checkpoint barrier, or when the cache is full. A sensor reporting every second thus costs one
- * state read and one write per checkpoint instead of per reading: reading, deserializing and
- * rewriting its history on every reading was a third of the service's allocation. After a
- * failure the job restores the state as of the last checkpoint, where the cache was empty.
+ * <p>Histories in use stay on the heap (at most {@code cacheSensors} of them). {@link
+ * DedupOperator} writes the changed ones to the keyed state before every checkpoint barrier, so
+ * every snapshot holds them, and then drops the sensors that had no reading since the barrier
+ * before, which leaves them to the state and its TTL; a full cache is written and emptied. A
+ * sensor reporting every second thus costs one state write per checkpoint instead of a read and
+ * a write per reading (a third of the service's allocation while draining), and its history is
+ * one long-lived object instead of a new one per reading or per checkpoint. After a failure the
+ * job restores the state of the last checkpoint and starts with an empty cache.
  */
 public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryReading, TelemetryReading> {
   private static final long serialVersionUID = 1L;
@@ -40,8 +43,8 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   private final long timerGranularityMillis;
 
   private transient ValueState<SensorHistory> history;
-  /** Histories read or changed since the last flush, by sensor key; newer than the state's. */
-  private transient Map<String, SensorHistory> cache;
+  /** Histories in use, by sensor key; the changed ones are newer than the state's. */
+  private transient Map<String, Cached> cache;
   private transient Counter exactDuplicates;
   private transient Counter nearDuplicates;
   private transient Counter emitted;
@@ -79,14 +82,19 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   @Override
   public void processElement(TelemetryReading reading, Context ctx, Collector<TelemetryReading> out)
       throws Exception {
-    SensorHistory h = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
-    boolean cached = h != null;
-    if (!cached) {
-      h = history.value();
-      if (h == null) {
-        h = new SensorHistory();
+    Cached c = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
+    if (c == null) {
+      SensorHistory stored = history.value();
+      // A copy: the heap state backend keeps the object it returns, and a cached one changes in
+      // place while a snapshot may be writing it.
+      c = new Cached(stored == null ? new SensorHistory()
+          : cacheSensors > 0 ? SensorHistorySerializer.INSTANCE.copy(stored) : stored);
+      if (cacheSensors > 0) {
+        cache.put(ctx.getCurrentKey(), c);
       }
     }
+    c.used = true;
+    SensorHistory h = c.history;
     Deduplicator.Verdict verdict = deduplicator.judge(reading, h);
     // An exact duplicate leaves the history as it was: nothing to register or write.
     if (verdict != Deduplicator.Verdict.EXACT_DUPLICATE) {
@@ -97,8 +105,8 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
       }
       if (cacheSensors == 0) {
         history.update(h);
-      } else if (!cached) {
-        cache.put(ctx.getCurrentKey(), h);
+      } else {
+        c.changed = true;
       }
     }
     switch (verdict) {
@@ -115,10 +123,8 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<TelemetryReading> out)
       throws Exception {
-    SensorHistory h = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
-    if (h == null) {
-      h = history.value();
-    }
+    Cached c = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
+    SensorHistory h = c != null ? c.history : history.value();
     // Earlier timers of a sensor fire too; only the one covering its newest reading clears it.
     if (h != null && timestamp >= deduplicator.expiresAt(h)) {
       cache.remove(ctx.getCurrentKey());
@@ -132,15 +138,36 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   }
 
   /**
-   * Writes every cached history to the keyed state and empties the cache. {@code setCurrentKey}
-   * points the state at a sensor; the caller restores its own key afterwards.
+   * Writes every changed history to the keyed state, then drops from the cache the sensors with
+   * no reading since the last flush, or every sensor when {@code everything}. {@code
+   * setCurrentKey} points the state at a sensor; the caller restores its own key afterwards.
    */
-  void flush(Consumer<String> setCurrentKey) throws IOException {
-    for (Map.Entry<String, SensorHistory> e : cache.entrySet()) {
-      setCurrentKey.accept(e.getKey());
-      history.update(e.getValue());
+  void flush(Consumer<String> setCurrentKey, boolean everything) throws IOException {
+    for (Iterator<Map.Entry<String, Cached>> it = cache.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Cached> e = it.next();
+      Cached c = e.getValue();
+      if (c.changed) {
+        setCurrentKey.accept(e.getKey());
+        // A copy, for the same reason as when it was read.
+        history.update(SensorHistorySerializer.INSTANCE.copy(c.history));
+        c.changed = false;
+      }
+      if (everything || !c.used) {
+        it.remove();
+      }
+      c.used = false;
     }
-    cache.clear();
+  }
+
+  /** A cached history, whether it changed since the last flush, and whether it was used. */
+  private static final class Cached {
+    final SensorHistory history;
+    boolean changed;
+    boolean used;
+
+    Cached(SensorHistory history) {
+      this.history = history;
+    }
   }
 
   private long roundUp(long time) {

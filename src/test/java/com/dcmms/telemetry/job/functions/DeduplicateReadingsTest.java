@@ -180,13 +180,13 @@ class DeduplicateReadingsTest {
 
   @Test
   void forgetsHistoryAfterStateTtlWhenEventTimeStalls() throws Exception {
-    // The cache lives from one checkpoint barrier to the next, far shorter than the TTL.
     harness.setStateTtlProcessingTime(0);
     process(reading("A", "e-1", T, 20.0));
     barrier();
     harness.setStateTtlProcessingTime(STATE_TTL.toMillis() - 1);
     process(reading("A", "e-2", T + 1_000, 20.0)); // still within the TTL: dropped
-    barrier();
+    barrier(); // written at TTL - 1
+    barrier(); // no reading of A since the barrier before: it leaves the cache for the state
     harness.setStateTtlProcessingTime(2 * STATE_TTL.toMillis());
 
     process(reading("A", "e-3", T + 2_000, 20.0));
@@ -261,6 +261,23 @@ class DeduplicateReadingsTest {
     barrier();
     assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
         "site-1:inverter-7:B", "site-1:inverter-7:C");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void dropsAnIdleSensorFromTheCacheButKeepsItsHistory(String backend) throws Exception {
+    useHarness(backend, CACHE_SENSORS);
+    process(reading("A", "e-1", T, 20.0));
+    process(reading("B", "e-2", T, 30.0));
+    barrier();
+    process(reading("B", "e-3", T + 1_000, 35.0));
+    barrier(); // A had no reading since the barrier before
+
+    assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
+        "site-1:inverter-7:B");
+    process(reading("A", "e-1", T + 2_000, 50.0)); // exact duplicate, read back from the state
+    process(reading("B", "e-2", T + 2_000, 60.0)); // exact duplicate, from the cache
+    assertThat(emitted()).containsExactly("A/e-1", "B/e-2", "B/e-3");
   }
 
   @Test

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * flight and after checkpoints have completed; the job restores from its checkpoint each time,
  * and in the end QuestDB, read-committed validated_telemetry and the dead letters hold every
  * record exactly as sent. The counters of the latest attempt, which replayed what came after its
- * checkpoint, add up.
+ * checkpoint, add up. Dedup runs with its cache, so that its flush before each barrier is
+ * what the restored checkpoints hold.
  */
 @ExtendWith(RealServers.class)
 class ExactlyOnceRecoveryIT {
@@ -49,7 +50,9 @@ class ExactlyOnceRecoveryIT {
   void keepsEveryRecordExactlyOnceThroughThreeTaskManagerFailures(@InjectMiniCluster MiniCluster cluster)
       throws Exception {
     sendBatch(0);
-    JobClient job = PipelineFixture.start(fx.options(checkpoints));
+    // With the dedup cache on, smaller than a subtask's sensors so that it also fills: the other
+    // ITs run the default, without it.
+    JobClient job = PipelineFixture.start(fx.options(checkpoints).with("dedup.cache-sensors", "16"));
     JobID id = job.getJobID();
     try {
       long restoredBefore = -1;
