@@ -48,6 +48,8 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   private transient Counter exactDuplicates;
   private transient Counter nearDuplicates;
   private transient Counter emitted;
+  /** How long the last write of the cache took: its share of a checkpoint's synchronous part. */
+  private transient volatile double lastFlushMillis;
 
   /**
    * @param cacheSensors how many sensors' histories are kept on the heap between flushes; 0 reads
@@ -77,6 +79,10 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
     exactDuplicates = metrics.addGroup("kind", "exact").counter("telemetryDuplicatesDropped");
     nearDuplicates = metrics.addGroup("kind", "deadband").counter("telemetryDuplicatesDropped");
     emitted = metrics.counter("telemetryEmitted");
+    if (cacheSensors > 0) {
+      metrics.gauge("dedupCachedSensors", () -> cache.size());
+      metrics.gauge("dedupCacheFlushMs", () -> lastFlushMillis);
+    }
   }
 
   @Override
@@ -143,6 +149,7 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
    * setCurrentKey} points the state at a sensor; the caller restores its own key afterwards.
    */
   void flush(Consumer<String> setCurrentKey, boolean everything) throws IOException {
+    long start = System.nanoTime();
     for (Iterator<Map.Entry<String, Cached>> it = cache.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Cached> e = it.next();
       Cached c = e.getValue();
@@ -157,6 +164,11 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
       }
       c.used = false;
     }
+    lastFlushMillis = (System.nanoTime() - start) / 1e6;
+  }
+
+  int cachedSensors() {
+    return cache.size();
   }
 
   /** A cached history, whether it changed since the last flush, and whether it was used. */

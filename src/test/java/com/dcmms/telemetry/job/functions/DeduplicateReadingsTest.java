@@ -275,6 +275,7 @@ class DeduplicateReadingsTest {
 
     assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
         "site-1:inverter-7:B");
+    assertThat(dedup().cachedSensors()).as("only B stays cached").isEqualTo(1);
     process(reading("A", "e-1", T + 2_000, 50.0)); // exact duplicate, read back from the state
     process(reading("B", "e-2", T + 2_000, 60.0)); // exact duplicate, from the cache
     assertThat(emitted()).containsExactly("A/e-1", "B/e-2", "B/e-3");
@@ -316,6 +317,10 @@ class DeduplicateReadingsTest {
     harness.close();
     harness = harness(backend(backend), cacheSensors);
     harness.open();
+  }
+
+  private DeduplicateReadings dedup() {
+    return (DeduplicateReadings) ((DedupOperator) harness.getOperator()).getUserFunction();
   }
 
   /** What the task does before it sends a checkpoint barrier on. */
