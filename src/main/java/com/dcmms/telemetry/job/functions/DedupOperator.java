@@ -17,6 +17,12 @@ public final class DedupOperator extends KeyedProcessOperator<String, TelemetryR
   }
 
   @Override
+  public void open() throws Exception {
+    super.open();
+    ((DeduplicateReadings) userFunction).stateKeepsObjects(!getKeyedStateBackend().isSafeToReuseKVState());
+  }
+
+  @Override
   public void processElement(StreamRecord<TelemetryReading> element) throws Exception {
     DeduplicateReadings dedup = (DeduplicateReadings) userFunction;
     if (dedup.cacheFull()) {

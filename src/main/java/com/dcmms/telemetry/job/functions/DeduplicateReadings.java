@@ -45,6 +45,8 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   private transient ValueState<SensorHistory> history;
   /** Histories in use, by sensor key; the changed ones are newer than the state's. */
   private transient Map<String, Cached> cache;
+  /** True for a heap state backend: it keeps the objects it is given and returns, unlike RocksDB. */
+  private transient boolean stateKeepsObjects = true;
   private transient Counter exactDuplicates;
   private transient Counter nearDuplicates;
   private transient Counter emitted;
@@ -91,10 +93,10 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
     Cached c = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
     if (c == null) {
       SensorHistory stored = history.value();
-      // A copy: the heap state backend keeps the object it returns, and a cached one changes in
-      // place while a snapshot may be writing it.
+      // A cached history changes in place, maybe while a heap backend's snapshot writes the
+      // object it holds: never share one with such a backend.
       c = new Cached(stored == null ? new SensorHistory()
-          : cacheSensors > 0 ? SensorHistorySerializer.INSTANCE.copy(stored) : stored);
+          : cacheSensors > 0 ? unshared(stored) : stored);
       if (cacheSensors > 0) {
         cache.put(ctx.getCurrentKey(), c);
       }
@@ -155,8 +157,7 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
       Cached c = e.getValue();
       if (c.changed) {
         setCurrentKey.accept(e.getKey());
-        // A copy, for the same reason as when it was read.
-        history.update(SensorHistorySerializer.INSTANCE.copy(c.history));
+        history.update(unshared(c.history));
         c.changed = false;
       }
       if (everything || !c.used) {
@@ -165,6 +166,15 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
       c.used = false;
     }
     lastFlushMillis = (System.nanoTime() - start) / 1e6;
+  }
+
+  /** Called by the operator once it knows its state backend. */
+  void stateKeepsObjects(boolean keeps) {
+    stateKeepsObjects = keeps;
+  }
+
+  private SensorHistory unshared(SensorHistory h) {
+    return stateKeepsObjects ? SensorHistorySerializer.INSTANCE.copy(h) : h;
   }
 
   int cachedSensors() {
