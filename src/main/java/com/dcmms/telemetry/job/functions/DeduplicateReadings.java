@@ -24,10 +24,11 @@ import org.apache.flink.util.Collector;
  * watermark has passed the newest reading by a window; a processing-time TTL clears it when
  * event time stops advancing (every partition idle), so no state grows without bound.
  *
- * <p>Histories in use stay on the heap (at most {@code cacheSensors} of them). {@link
- * DedupOperator} writes the changed ones to the keyed state before every checkpoint barrier, so
- * every snapshot holds them, and then drops the sensors that had no reading since the barrier
- * before, which leaves them to the state and its TTL; a full cache is written and emptied. A
+ * <p>With a cache ({@code cacheSensors} > 0; off by default), histories in use stay on the heap
+ * (at most {@code cacheSensors} of them). {@link DedupOperator} writes the changed ones to the
+ * keyed state before every checkpoint barrier, so every snapshot holds them, and then drops the
+ * sensors that had no reading since the barrier before, which leaves them to the state and its
+ * TTL; a full cache is written and emptied. A
  * sensor reporting every second thus costs one state write per checkpoint instead of a read and
  * a write per reading (a third of the service's allocation while draining), and its history is
  * one long-lived object instead of a new one per reading or per checkpoint. After a failure the
@@ -90,19 +91,11 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   @Override
   public void processElement(TelemetryReading reading, Context ctx, Collector<TelemetryReading> out)
       throws Exception {
-    Cached c = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
-    if (c == null) {
-      SensorHistory stored = history.value();
-      // A cached history changes in place, maybe while a heap backend's snapshot writes the
-      // object it holds: never share one with such a backend.
-      c = new Cached(stored == null ? new SensorHistory()
-          : cacheSensors > 0 ? unshared(stored) : stored);
-      if (cacheSensors > 0) {
-        cache.put(ctx.getCurrentKey(), c);
-      }
+    Cached c = cacheSensors > 0 ? cached(ctx.getCurrentKey()) : null;
+    SensorHistory h = c != null ? c.history : history.value();
+    if (h == null) {
+      h = new SensorHistory();
     }
-    c.used = true;
-    SensorHistory h = c.history;
     Deduplicator.Verdict verdict = deduplicator.judge(reading, h);
     // An exact duplicate leaves the history as it was: nothing to register or write.
     if (verdict != Deduplicator.Verdict.EXACT_DUPLICATE) {
@@ -138,6 +131,20 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
       cache.remove(ctx.getCurrentKey());
       history.clear();
     }
+  }
+
+  /** The sensor's cached history, read from the state into the cache when it is not there. */
+  private Cached cached(String key) throws IOException {
+    Cached c = cache.get(key);
+    if (c == null) {
+      SensorHistory stored = history.value();
+      // A cached history changes in place, maybe while a heap backend's snapshot writes the
+      // object it holds: never share one with such a backend.
+      c = new Cached(stored == null ? new SensorHistory() : unshared(stored));
+      cache.put(key, c);
+    }
+    c.used = true;
+    return c;
   }
 
   /** True when the next reading of an uncached sensor would not fit: flush first. */
