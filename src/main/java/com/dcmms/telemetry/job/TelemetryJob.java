@@ -40,7 +40,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The telemetry pipeline: raw_telemetry → parse and validate (dead letters to telemetry_dlq) →
- * event-time watermarks → dedup per sensor (RocksDB) → QuestDB sensor_readings and
+ * event-time watermarks → dedup per sensor (keyed state) → QuestDB sensor_readings and
  * validated_telemetry. Options: {@link TelemetryJobOptions}.
  *
  * <p>{@link #main} is the cluster entry point ({@code flink run -p 32 telemetry-job.jar
@@ -72,7 +72,7 @@ public final class TelemetryJob {
   }
 
   /**
-   * Job-level Flink settings from the options: checkpointing, RocksDB, restarts, buffers.
+   * Job-level Flink settings from the options: checkpointing, state backend, restarts, buffers.
    * In Flink 2.x these go through the configuration, not the environment's setters.
    */
   public static Configuration flinkConfiguration(TelemetryJobOptions o) {
@@ -92,9 +92,11 @@ public final class TelemetryJob {
     c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
-    c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-    c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-    c.setString(RocksDBOptions.PREDEFINED_OPTIONS.key(), "SPINNING_DISK_OPTIMIZED_HIGH_MEM");
+    c.set(StateBackendOptions.STATE_BACKEND, o.stateBackend());
+    if (o.stateBackend().equals("rocksdb")) {
+      c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+      c.setString(RocksDBOptions.PREDEFINED_OPTIONS.key(), "SPINNING_DISK_OPTIMIZED_HIGH_MEM");
+    }
     c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, o.restartAttempts());
     c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, o.restartDelay());

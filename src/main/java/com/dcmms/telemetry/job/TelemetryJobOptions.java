@@ -45,6 +45,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *   <tr><td>watermark.out-of-orderness / idleness / alignment-max-drift</td>
  *       <td>5 s / 30 s / 1 min</td></tr>
  *   <tr><td>parallelism / max-parallelism</td><td>8 / 1024</td></tr>
+ *   <tr><td>state.backend</td><td>rocksdb (incremental checkpoints) | hashmap (state on the heap,
+ *       full checkpoints); the embedded service sets hashmap</td></tr>
  *   <tr><td>checkpoint.interval / dir / timeout / min-pause / max-concurrent /
  *       tolerable-failures</td><td>30 s / file:///tmp/flink-checkpoints / 10 min / auto (10 s,
  *       at most a third of the interval) / 2 / 3</td></tr>
@@ -148,6 +150,7 @@ public final class TelemetryJobOptions implements Serializable {
     DEFAULTS.put("watermark.alignment-max-drift", "1 min");
     DEFAULTS.put("parallelism", "8");
     DEFAULTS.put("max-parallelism", "1024");
+    DEFAULTS.put("state.backend", "rocksdb");
     DEFAULTS.put("checkpoint.interval", "30 s");
     DEFAULTS.put("checkpoint.dir", "file:///tmp/flink-checkpoints");
     DEFAULTS.put("checkpoint.timeout", "10 min");
@@ -192,6 +195,7 @@ public final class TelemetryJobOptions implements Serializable {
       throw new IllegalArgumentException("parallelism " + parallelism()
           + " is above max-parallelism " + maxParallelism());
     }
+    stateBackend();
     checkpointInterval();
     checkpointTimeout();
     checkpointMinPause();
@@ -385,6 +389,18 @@ public final class TelemetryJobOptions implements Serializable {
 
   public int maxParallelism() {
     return parsed.positiveInt("max-parallelism");
+  }
+
+  /**
+   * "rocksdb" (state on local disk, incremental checkpoints: the cluster's choice) or "hashmap"
+   * (state on the heap: no serialization per reading, the embedded service's choice).
+   */
+  public String stateBackend() {
+    String v = parsed.text("state.backend").toLowerCase(Locale.ROOT);
+    if (!v.equals("rocksdb") && !v.equals("hashmap")) {
+      throw parsed.invalid("state.backend", "rocksdb or hashmap");
+    }
+    return v;
   }
 
   public Duration checkpointInterval() {

@@ -54,9 +54,10 @@ class TelemetryServiceTest {
         org.eclipse.microprofile.config.ConfigProvider.getConfig()
             .getValue("quarkus.http.test-port", String.class));
     assertThat(config).containsEntry("web.submit.enable", "false").containsEntry("web.cancel.enable", "false");
-    // RocksDB bounded for one container; timers on the heap.
-    assertThat(config).containsEntry("state.backend.rocksdb.writebuffer.size", "8mb")
-        .containsEntry("state.backend.rocksdb.timer-service.factory", "HEAP");
+    // The service keeps its state on the heap, and no RocksDB settings for a backend it does not run.
+    assertThat(config).containsEntry("state.backend.type", "hashmap")
+        .doesNotContainKey("state.backend.rocksdb.writebuffer.size");
+    assertThat(flink.options().stateBackend()).isEqualTo("hashmap");
     // telemetry.flink.* passes through.
     assertThat(config).containsEntry("taskmanager.memory.managed.size", "200m");
     // The service's Flink temporary directory was cleaned at start.

@@ -259,6 +259,7 @@ class TelemetryJobOptionsTest {
       "dedup.absolute-tolerance|tiny|a number",
       "kafka.delivery-guarantee|sometimes|exactly-once or at-least-once",
       "kafka.offset-reset|middle|earliest or latest",
+      "state.backend|memory|rocksdb or hashmap",
       "kafka.bootstrap-servers|'  '|a non-empty value"})
   void refusesBadValueNamingKeyAndValue(String key, String value, String expected) {
     assertThatThrownBy(() -> options(key, value))
@@ -451,6 +452,7 @@ class TelemetryJobOptionsTest {
     assertThat(c.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
         .isEqualTo("file:///tmp/flink-checkpoints");
     assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+    assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
     assertThat(c.get(RocksDBOptions.PREDEFINED_OPTIONS)).isEqualTo("SPINNING_DISK_OPTIMIZED_HIGH_MEM");
     assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
     assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(10);
@@ -474,6 +476,16 @@ class TelemetryJobOptionsTest {
         .isEqualTo("s3://telemetry/checkpoints");
     assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(3);
     assertThat(c.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ofMillis(10));
+  }
+
+  @Test
+  void keepsStateOnTheHeapWithFullCheckpointsWhenAskedTo() {
+    Configuration c = TelemetryJob.flinkConfiguration(options("state.backend", "HashMap"));
+
+    assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+    // Incremental checkpoints and RocksDB's tuning are RocksDB's alone.
+    assertThat(c.contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+    assertThat(c.contains(RocksDBOptions.PREDEFINED_OPTIONS)).isFalse();
   }
 
   // --- Helpers --------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ public class EmbeddedFlink {
     devServices.ensureRunning();
     LOG.debugf("Kafka's lz4 compression uses %s", preferNativeLz4());
     options = JobOptionsFromConfig.options(config);
+    restoredFrom = snapshotToRestore().map(Path::toString).orElse(null);
     Configuration flinkConfig = clusterConfiguration(options);
     clusterConfiguration = flinkConfig;
     MicrometerReporter.useRegistry(registry);
@@ -128,14 +129,18 @@ public class EmbeddedFlink {
     c.setString("web.submit.enable", "false");
     c.setString("web.cancel.enable", "false");
     c.setString("execution.checkpointing.savepoint-dir", savepointDir());
-    // RocksDB's block cache and memtables; dedup state is a few bytes per reading.
-    c.setString("taskmanager.memory.managed.size", "128m");
-    // Every slot shares one container. The design's SPINNING_DISK_OPTIMIZED_HIGH_MEM memtables
-    // (64 MB, allocated in 8 MB arena blocks per column family and slot) held RocksDB about 300 MB
-    // past that budget in the drain benchmark; 8 MB memtables took 200 MB off the peak RSS.
-    c.setString("state.backend.rocksdb.writebuffer.size", "8mb");
-    // The cleanup timers, about one per sensor, on the heap: no RocksDB reads and writes for them.
-    c.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
+    if (o.stateBackend().equals("rocksdb")) {
+      // RocksDB's block cache and memtables; dedup state is a few bytes per reading.
+      c.setString("taskmanager.memory.managed.size", "128m");
+      // Every slot shares one container: the design's 64 MB memtables, allocated per column
+      // family and slot, would hold RocksDB far past its budget.
+      c.setString("state.backend.rocksdb.writebuffer.size", "8mb");
+      // The cleanup timers, about one per sensor, on the heap: no RocksDB reads and writes for them.
+      c.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
+    } else {
+      // Heap state uses no managed memory; reserving it would only hold native memory idle.
+      c.setString("taskmanager.memory.managed.size", "0");
+    }
     // A MiniCluster needs fixed network memory (min = max).
     String network = networkMemoryMb(o.parallelism()) + "m";
     c.setString("taskmanager.memory.network.min", network);
@@ -163,13 +168,14 @@ public class EmbeddedFlink {
   }
 
   /**
-   * Network memory for the job's all-to-all exchange: p² channels of a few 32 KiB buffers each,
-   * twice over for floating buffers. More only holds more records in flight, which slows
-   * checkpoint barriers and adds latency under backpressure.
+   * Network memory for the job's one all-to-all exchange (validate to dedup): p² channels with
+   * two exclusive 32 KiB buffers each, the floating buffers of every gate and the senders' pools,
+   * with room to spare. More only holds more records in flight, which slows checkpoint barriers
+   * and adds latency under backpressure; the buffers are allocated, and so resident, at start.
    */
   static long networkMemoryMb(int parallelism) {
-    long buffers = 8L * parallelism * parallelism;
-    return Math.max(64, buffers * 32 / 1024);
+    long buffers = 4L * parallelism * parallelism + 32L * parallelism;
+    return Math.max(16, (buffers * 32 + 1023) / 1024);
   }
 
   private JobGraph jobGraph(Configuration flinkConfig) throws IOException {
@@ -180,15 +186,26 @@ public class EmbeddedFlink {
     URL codeLocation = TelemetryJob.class.getProtectionDomain().getCodeSource().getLocation();
     jobClasspath = List.of(codeLocation);
     graph.setClasspaths(jobClasspath);
-    if (service.restore()) {
-      Optional<Path> snapshot = SnapshotFinder.newest(options.checkpointDir(), savepointDir());
-      if (snapshot.isPresent()) {
-        restoredFrom = snapshot.get().toString();
-        graph.setSavepointRestoreSettings(
-            SavepointRestoreSettings.forPath(restoredFrom, false, RecoveryClaimMode.CLAIM));
-      }
+    if (restoredFrom != null) {
+      graph.setSavepointRestoreSettings(
+          SavepointRestoreSettings.forPath(restoredFrom, false, RecoveryClaimMode.CLAIM));
     }
     return graph;
+  }
+
+  /**
+   * The newest retained snapshot when the service restores, checked before the cluster starts: a
+   * snapshot the state backend cannot read stops the start with what to do.
+   */
+  private Optional<Path> snapshotToRestore() throws IOException {
+    if (!service.restore()) {
+      return Optional.empty();
+    }
+    Optional<Path> snapshot = SnapshotFinder.newest(options.checkpointDir(), savepointDir());
+    if (snapshot.isPresent()) {
+      SnapshotCompatibility.requireRestorable(snapshot.get(), options.stateBackend());
+    }
+    return snapshot;
   }
 
   /** Flink's temporary files belong to the service: anything left by an earlier run goes. */
