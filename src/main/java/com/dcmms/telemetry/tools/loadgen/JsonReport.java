@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 
 /** The run's figures as JSON ({@code --report-json}), read by the benchmark. */
 final class JsonReport {
@@ -33,6 +34,8 @@ final class JsonReport {
     if (verified != null) {
       root.put("verified", verified);
     }
+    // The origin of the e2e latencies: "scheduled" at a held rate, "sent" at full speed.
+    root.put("latencyFrom", RateControlledProducer.latencyFromSchedule(o) ? "scheduled" : "sent");
     root.set("questDb", latencies(latency.questDb, latency.questDbSeries, latency.pendingQuestDbCount()));
     root.set("validatedTelemetry", latencies(latency.kafka, latency.kafkaSeries, latency.pendingKafkaCount()));
     root.set("producerAck", latencies(latency.producerAck, List.of(), 0));
@@ -43,17 +46,20 @@ final class JsonReport {
     JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
   }
 
-  /** Percentiles in ms, the samples never seen, and the series [produce epoch ms, latency ms]. */
-  private static ObjectNode latencies(Percentiles p, List<long[]> series, int unseen) {
+  /**
+   * Percentiles in ms (none without samples), the samples never seen, and the series
+   * [scheduled send epoch ms, latency ms].
+   */
+  private static ObjectNode latencies(LatencyHistogram latencies, List<long[]> series, int unseen) {
+    Histogram h = latencies.snapshot();
     ObjectNode n = JSON.createObjectNode();
-    n.put("count", p.count());
+    n.put("count", h.getTotalCount());
     n.put("unseen", unseen);
-    long[] v = p.at(50, 95, 99, 100);
-    if (v.length == 4) {
-      n.put("p50Ms", v[0] / 1000.0);
-      n.put("p95Ms", v[1] / 1000.0);
-      n.put("p99Ms", v[2] / 1000.0);
-      n.put("maxMs", v[3] / 1000.0);
+    if (h.getTotalCount() > 0) {
+      n.put("p50Ms", h.getValueAtPercentile(50) / 1000.0);
+      n.put("p95Ms", h.getValueAtPercentile(95) / 1000.0);
+      n.put("p99Ms", h.getValueAtPercentile(99) / 1000.0);
+      n.put("maxMs", h.getMaxValue() / 1000.0);
     }
     ArrayNode points = n.putArray("series");
     List<long[]> copy;

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Run it with {@code bin/load-test [options]} after {@code ./mvnw package -DskipTests}; the
  * script runs this class on the packaged service's classpath
  * ({@code target/quarkus-app/app/*:target/quarkus-app/lib/main/*}), of which it uses only
- * kafka-clients and Jackson. {@code bin/load-test --help} lists the options
+ * kafka-clients, Jackson and HdrHistogram. {@code bin/load-test --help} lists the options
  * ({@link LoadTestOptions#USAGE}). Exit status: 0 done (and verified), 1 a verification failed,
  * 2 bad options or servers unreachable.
  *

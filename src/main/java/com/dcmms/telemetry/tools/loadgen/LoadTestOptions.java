@@ -56,7 +56,7 @@ public record LoadTestOptions(
         --run-id ID                tags event ids and sensors (default random)
         --seed N                   random seed of the data (default random)
         --report-json FILE         also write the counts, rates, latencies and latency samples
-                                   (produce time, latency) as JSON, for the benchmark
+                                   (scheduled send time, latency) as JSON, for the benchmark
       """;
 
   /** Parses {@code --key value} (or {@code --key=value}) arguments. */

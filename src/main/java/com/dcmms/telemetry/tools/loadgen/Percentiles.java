@@ -1,9 +1,13 @@
 package com.dcmms.telemetry.tools.loadgen;
 
 import java.util.Arrays;
-import java.util.Locale;
 
-/** Latency samples in microseconds and their nearest-rank percentiles; thread-safe. */
+/**
+ * Latency samples in microseconds and their exact nearest-rank percentiles; thread-safe. The soak
+ * report takes the percentiles of its windows of a run's JSON series with it; the load test
+ * records into {@link LatencyHistogram}, which takes samples from many threads without a lock and
+ * reads percentiles mid-run without sorting.
+ */
 public final class Percentiles {
   private long[] samples = new long[1024];
   private int size;
@@ -40,19 +44,5 @@ public final class Percentiles {
     }
     int rank = (int) Math.ceil(p / 100.0 * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
-  }
-
-  /** "p50 12.3 ms  p95 ...", or "no samples". */
-  public String summary() {
-    long[] v = at(50, 95, 99, 100);
-    if (v.length == 0) {
-      return "no samples";
-    }
-    return String.format(Locale.ROOT, "p50 %s  p95 %s  p99 %s  max %s  (n=%d)",
-        millis(v[0]), millis(v[1]), millis(v[2]), millis(v[3]), count());
-  }
-
-  static String millis(long micros) {
-    return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
   }
 }

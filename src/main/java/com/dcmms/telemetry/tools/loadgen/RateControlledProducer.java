@@ -10,7 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Sends the generated events from W threads on one schedule: event i (over all workers) is due
  * at start + i / rate, and worker w sends events w, w + W, ... So the rate holds on average
- * without per-event sleeps, and a worker that falls behind catches up instead of drifting.
+ * without per-event sleeps, and a worker that falls behind catches up instead of drifting. The
+ * time an event is due is also where its end-to-end latency starts ({@link LatencyTracker}).
  */
 public final class RateControlledProducer {
   private final LoadTestOptions o;
@@ -39,6 +40,14 @@ public final class RateControlledProducer {
     this.anomalies = anomalies;
     this.clockMillis = clockMillis;
     this.eventTime0 = eventTime0;
+  }
+
+  /**
+   * Whether latency counts from the schedule: only a held rate has one; at --rate 0 every event
+   * is due at once, so latency counts from its send.
+   */
+  static boolean latencyFromSchedule(LoadTestOptions o) {
+    return o.rate() > 0;
   }
 
   /** Sends everything, waits for every ack, and returns; {@link #stop()} ends it early. */
@@ -95,7 +104,7 @@ public final class RateControlledProducer {
         LockSupport.parkNanos(wait);
       }
       try {
-        send(factory.next());
+        send(factory.next(), due);
       } catch (RuntimeException e) {
         // E.g. the producer closed or a record too large: the counts no longer describe what
         // reached Kafka, so stop the run and let the report say why.
@@ -113,7 +122,7 @@ public final class RateControlledProducer {
     }
   }
 
-  private void send(GeneratedEvent e) {
+  private void send(GeneratedEvent e, long dueNanos) {
     // Bookkeeping first: the watchers may see the record before send() even returns.
     if (e.kind().emitted()) {
       expected.add(e.eventId());
@@ -124,7 +133,8 @@ public final class RateControlledProducer {
     long sent = System.nanoTime();
     lastSendNanos = sent;
     if (e.sampled()) {
-      latency.sent(e.eventId(), sent);
+      // Sent before it was due only when the run is stopped during the wait: count from the send.
+      latency.sent(e.eventId(), latencyFromSchedule(o) ? Math.min(dueNanos, sent) : sent, sent);
     }
     counters.sent(e);
     boolean sampled = e.sampled();

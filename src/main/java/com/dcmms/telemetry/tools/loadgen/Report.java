@@ -50,12 +50,7 @@ final class Report {
     out.printf(Locale.ROOT, "[%5.0f s] sent %d (%.0f/s now, %.0f/s avg), acked %d | QuestDB e2e %s | "
             + "validated e2e %s | awaited %d / %d%n", wallNanos / 1e9, total, rate,
         sendingNanos > 0 ? total * 1e9 / sendingNanos : 0, counters.acked.sum(),
-        brief(latency.questDb), brief(latency.kafka), latency.pendingQuestDbCount(), latency.pendingKafkaCount());
-  }
-
-  private static String brief(Percentiles p) {
-    long[] v = p.at(50, 99);
-    return v.length == 0 ? "-" : "p50 " + Percentiles.millis(v[0]) + " p99 " + Percentiles.millis(v[1]);
+        latency.questDb.brief(), latency.kafka.brief(), latency.pendingQuestDbCount(), latency.pendingKafkaCount());
   }
 
   void summary(double achievedRate, long elapsedNanos) {
@@ -75,6 +70,8 @@ final class Report {
     row("expected readings stored", Long.toString(counters.expectedReadings()));
     row("expected dead letters", Long.toString(counters.count(Kind.MALFORMED)));
     row("latency samples", Long.toString(counters.sampled.sum()));
+    row("e2e latency counted from", RateControlledProducer.latencyFromSchedule(o)
+        ? "scheduled send time (start + i / rate)" : "send time (no schedule at full speed)");
     row("e2e to QuestDB row", latency.questDb.summary() + unseen(latency.pendingQuestDbCount()));
     row("e2e to validated_telemetry", latency.kafka.summary() + unseen(latency.pendingKafkaCount()));
     row("producer ack (not e2e)", latency.producerAck.summary());

@@ -59,6 +59,7 @@ class LoadTestIT {
       JsonNode json = new ObjectMapper().readTree(checkpoints.resolve("report.json").toFile());
       assertThat(json.path("sent").asLong()).isEqualTo(2000);
       assertThat(json.path("verified").asBoolean()).isTrue();
+      assertThat(json.path("latencyFrom").asText()).as("a held rate has a schedule").isEqualTo("scheduled");
       assertThat(json.path("expectedReadings").asLong())
           .isEqualTo(json.path("sent_VALID").asLong() + json.path("sent_ANOMALY").asLong());
       for (String output : new String[] {"questDb", "validatedTelemetry"}) {
