@@ -10,6 +10,7 @@ import com.dcmms.telemetry.job.records.DeadLetter;
 import com.dcmms.telemetry.job.records.DeadLetterSerializer;
 import com.dcmms.telemetry.job.records.ParsedRecord;
 import com.dcmms.telemetry.job.records.RawTelemetryDeserializer;
+import com.dcmms.telemetry.job.records.SingleTopic;
 import com.dcmms.telemetry.job.records.TelemetryReading;
 import com.dcmms.telemetry.job.records.ValidatedTelemetrySerializer;
 import com.dcmms.telemetry.job.rules.Deduplicator;
@@ -29,6 +30,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -176,14 +178,18 @@ public final class TelemetryJob {
         o.dedupAbsoluteTolerance());
   }
 
-  static <T> KafkaSink<T> kafkaSink(TelemetryJobOptions o,
-      KafkaRecordSerializationSchema<T> serializer, String name) {
+  static <T, S extends KafkaRecordSerializationSchema<T> & SingleTopic> KafkaSink<T> kafkaSink(
+      TelemetryJobOptions o, S serializer, String name) {
     var builder = KafkaSink.<T>builder()
         .setBootstrapServers(o.kafkaBootstrapServers())
         .setRecordSerializer(serializer)
         .setDeliveryGuarantee(o.deliveryGuarantee());
     if (o.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
       builder.setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name);
+      // A few transactional ids per subtask, reused: a new id per checkpoint (the connector's
+      // default) leaves the broker one more to remember for a week per subtask and checkpoint,
+      // which at one-second checkpoints is over a million a day.
+      builder.setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
     }
     producerSettings(o, name).forEach(builder::setProperty);
     return builder.build();

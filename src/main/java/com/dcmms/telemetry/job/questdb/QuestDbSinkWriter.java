@@ -94,7 +94,9 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
         .disableAutoFlush()
         // Retries are ours (counted, backpressuring, bounded by retry-timeout).
         .retryTimeoutMillis(0)
-        .bufferCapacity(4 * 1024 * 1024)
+        // Grows as a batch needs it: a flush every 250 ms holds a few hundred KB, and a buffer
+        // once touched stays resident, per writer.
+        .bufferCapacity(256 * 1024)
         .maxBufferCapacity(Integer.MAX_VALUE - 8);
     if (settings.hasToken()) {
       builder.httpToken(settings.token());

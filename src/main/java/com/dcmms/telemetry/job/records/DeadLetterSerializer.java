@@ -18,7 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * topic/partition/offset, Kafka timestamp, time rejected, and the payload as text, or as base64
  * when it is not UTF-8. A payload cut to a bounded prefix says so with payload_truncated.
  */
-public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter>,
+    SingleTopic {
   private static final long serialVersionUID = 1L;
   private final String topic;
   private transient JsonFactory json;
@@ -26,6 +27,11 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
 
   public DeadLetterSerializer(String topic) {
     this.topic = topic;
+  }
+
+  @Override
+  public String topic() {
+    return topic;
   }
 
   @Override

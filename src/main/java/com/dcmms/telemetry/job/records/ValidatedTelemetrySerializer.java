@@ -15,7 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes a reading to validated_telemetry: the input fields in the contract's names, the final
  * quality_flag and processed_at; record key {@code site_id:asset_id:sensor_id}.
  */
-public final class ValidatedTelemetrySerializer implements KafkaRecordSerializationSchema<TelemetryReading> {
+public final class ValidatedTelemetrySerializer implements KafkaRecordSerializationSchema<TelemetryReading>,
+    SingleTopic {
   private static final long serialVersionUID = 1L;
   private final String topic;
   private transient ByteArrayBuilder buffer;
@@ -24,6 +25,11 @@ public final class ValidatedTelemetrySerializer implements KafkaRecordSerializat
 
   public ValidatedTelemetrySerializer(String topic) {
     this.topic = topic;
+  }
+
+  @Override
+  public String topic() {
+    return topic;
   }
 
   @Override

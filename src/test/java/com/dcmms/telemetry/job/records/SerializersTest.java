@@ -54,6 +54,16 @@ class SerializersTest {
   }
 
   @Test
+  void bothSinksNameTheirOneTopicSoThatLeftOverTransactionsCanBeListed() {
+    for (SingleTopic serializer : List.of(new ValidatedTelemetrySerializer("validated_telemetry"),
+        new DeadLetterSerializer("telemetry_dlq"))) {
+      assertThat(serializer.getKafkaDatasetFacet()).get()
+          .satisfies(f -> assertThat(f.getTopicIdentifier().getTopics()).containsExactly(serializer.topic()));
+    }
+    assertThat(new DeadLetterSerializer("telemetry_dlq").topic()).isEqualTo("telemetry_dlq");
+  }
+
+  @Test
   void writesMetadataAsNestedObject() throws Exception {
     JsonNode json = JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry")
         .toJson(reading()));
