@@ -141,9 +141,12 @@ public final class TelemetryJob {
     distinct.sinkTo(kafkaSink(o, new ValidatedTelemetrySerializer(o.validatedTopic()), "validated"))
         .uid(UID_VALIDATED_SINK)
         .name("validated");
+    // One writer: dead letters are rare, and a writer per subtask costs a transactional producer
+    // (a thread and its buffers) per subtask for them.
     deadLetters.sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), "dlq"))
         .uid(UID_DEAD_LETTER_SINK)
-        .name("dead letters");
+        .name("dead letters")
+        .setParallelism(1);
   }
 
   static KafkaSource<ParsedRecord> source(TelemetryJobOptions o) {

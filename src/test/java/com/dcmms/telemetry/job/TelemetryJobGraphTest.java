@@ -50,6 +50,15 @@ class TelemetryJobGraphTest {
   }
 
   @Test
+  void deadLettersFromEverySubtaskGoToOneWriter() {
+    StreamGraph g = graph(Map.of("parallelism", "8"));
+    StreamNode writer = node(g, "dead letters: Writer");
+    assertThat(writer.getParallelism()).isEqualTo(1);
+    assertThat(writer.getInEdges().get(0).getPartitioner().toString()).isEqualTo("REBALANCE");
+    assertThat(node(g, "validate").getParallelism()).isEqualTo(8);
+  }
+
+  @Test
   void refusesANegativeWriterCountNamingTheKey() {
     assertThatThrownBy(() -> TelemetryJobOptions.fromMap(Map.of("questdb.writers", "-1")))
         .isInstanceOf(IllegalArgumentException.class)

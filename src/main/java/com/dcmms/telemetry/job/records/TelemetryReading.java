@@ -29,9 +29,20 @@ public class TelemetryReading {
 
   public TelemetryReading() {}
 
+  /**
+   * Built once per reading: the key selector asks on both sides of the exchange and the Kafka
+   * sink once more. Transient, so not part of the POJO: a deserialized reading builds its own.
+   */
+  private transient String sensorKey;
+
   /** The dedup key and the Kafka record key of validated_telemetry. */
   public String sensorKey() {
-    return siteId + ':' + assetId + ':' + sensorId;
+    String key = sensorKey;
+    if (key == null) {
+      key = siteId + ':' + assetId + ':' + sensorId;
+      sensorKey = key;
+    }
+    return key;
   }
 
   public TelemetryReading copy() {

@@ -377,6 +377,15 @@ class SerializersTest {
     assertThat(TypeInformation.of(DeadLetter.class)).isInstanceOf(PojoTypeInfo.class);
   }
 
+  @Test
+  void sendsTheReadingsFieldsButNotItsCachedKeyThroughTheExchange() {
+    PojoTypeInfo<TelemetryReading> type = (PojoTypeInfo<TelemetryReading>) TypeInformation.of(TelemetryReading.class);
+    assertThat(type.getFieldIndex("sensorKey")).isEqualTo(-1);
+    assertThat(type.getArity()).isEqualTo(13);
+    TelemetryReading r = reading();
+    assertThat(r.sensorKey()).isEqualTo(r.siteId + ":" + r.assetId + ":" + r.sensorId);
+  }
+
   // --- Helpers --------------------------------------------------------------------------------
 
   private static EventValidator validator() {
