@@ -1,9 +1,12 @@
 package com.dcmms.telemetry.devinfra;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * [-Ddev.demo.rate=20] [-Ddev.exit-on-stdin-eof=true] -cp target/test-classes:<test classpath>
  * com.dcmms.telemetry.devinfra.DevServersMain [dataDir, default target/dev-data]}. It exits when its standard input
  * reaches end of file, i.e. when the parent that holds the pipe closes it or dies, so it is never left orphaned.
+ * Lines on its standard input are commands: {@code questdb stop} and {@code questdb start}, each answered by a line.
  */
 public final class DevServersMain implements AutoCloseable {
 
@@ -47,6 +51,12 @@ public final class DevServersMain implements AutoCloseable {
 
     /** The start of the one line that tells the parent both servers are up and the topics exist. */
     public static final String READY = "DEV-SERVERS READY";
+    /** Commands on stdin, and the starts of their answers on stdout. */
+    static final String QUESTDB_STOP = "questdb stop";
+    static final String QUESTDB_START = "questdb start";
+    static final String QUESTDB_STOPPED = "DEV-SERVERS QUESTDB STOPPED";
+    static final String QUESTDB_STARTED = "DEV-SERVERS QUESTDB STARTED";
+    static final String COMMAND_FAILED = "DEV-SERVERS COMMAND FAILED: ";
     static final List<String> TOPICS = List.of("raw_telemetry", "validated_telemetry", "telemetry_dlq");
     static final int PARTITIONS = 8;
 
@@ -81,7 +91,7 @@ public final class DevServersMain implements AutoCloseable {
                 (int) numberProperty("dev.questdb.pg-port", 8812), numberProperty("dev.demo.rate", 20));
         Runtime.getRuntime().addShutdownHook(new Thread(servers::closeWithinLimit, "dev-servers-shutdown"));
         if (Boolean.parseBoolean(System.getProperty("dev.exit-on-stdin-eof", "true"))) {
-            exitWhenStdinCloses();
+            watchStdin(servers);
         }
         try {
             servers.start();
@@ -256,14 +266,19 @@ public final class DevServersMain implements AutoCloseable {
         }
     }
 
-    /** The parent holds our stdin pipe; end of file means it closed it or died, and we must not outlive it. */
-    private static void exitWhenStdinCloses() {
+    /**
+     * The parent holds our stdin pipe; end of file means it closed it or died, and we must not outlive it. Lines
+     * on it are commands ({@link #command}), each answered by one line on stdout.
+     */
+    private static void watchStdin(DevServersMain servers) {
         Thread watcher = new Thread(() -> {
-            byte[] ignored = new byte[256];
-            try {
-                InputStream in = System.in;
-                while (in.read(ignored) >= 0) {
-                    // Input has no meaning; only its end does.
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (!line.isBlank()) {
+                        String answer = servers.command(line.trim());
+                        System.out.println(answer);
+                        System.out.flush();
+                    }
                 }
             } catch (IOException e) {
                 // A broken pipe says the same as end of file.
@@ -273,6 +288,35 @@ public final class DevServersMain implements AutoCloseable {
         }, "dev-servers-stdin-watcher");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /**
+     * Runs one command of the parent: {@value #QUESTDB_STOP} and {@value #QUESTDB_START}, so that a benchmark can
+     * take QuestDB away under a running pipeline and bring it back (same data, same ports). Returns the answer line.
+     */
+    String command(String line) {
+        EmbeddedQuestDb server = questDb;
+        if (server == null) {
+            return COMMAND_FAILED + line + ": the servers are not up yet";
+        }
+        try {
+            switch (line) {
+                case QUESTDB_STOP -> {
+                    server.stop();
+                    return QUESTDB_STOPPED;
+                }
+                case QUESTDB_START -> {
+                    server.start();
+                    return QUESTDB_STARTED + " http=" + server.httpPort() + " pg=" + server.pgPort();
+                }
+                default -> {
+                    return COMMAND_FAILED + "unknown command '" + line + "'; known: " + QUESTDB_STOP + ", " + QUESTDB_START;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Command '{}' failed", line, e);
+            return COMMAND_FAILED + line + ": " + e.getMessage();
+        }
     }
 
     /** A port the dev servers need is taken: a situation for the user to resolve, not a bug. */

@@ -1,6 +1,7 @@
 package com.dcmms.telemetry.devinfra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.within;
 
@@ -21,9 +22,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
@@ -116,6 +119,28 @@ class DevServersMainTest {
         }
     }
 
+    @Test
+    void stopsAndStartsQuestDbOnCommandsOnItsStdinKeepingPortsAndData() throws Exception {
+        int[] ports = FreePorts.loopback(3);
+        try (Child child = Child.start(dataDir, ports, 0)) {
+            assertThat(questDbExec(ports[1], "CREATE TABLE kept (ts TIMESTAMP, v DOUBLE) TIMESTAMP(ts) PARTITION BY DAY WAL")
+                    .statusCode()).isEqualTo(200);
+            assertThat(questDbExec(ports[1], "INSERT INTO kept VALUES ('2026-01-01T00:00:00.000000Z', 42.0)")
+                    .statusCode()).isEqualTo(200);
+            awaitRowCount(ports[1], "kept", 1);
+
+            assertThat(child.command("questdb stop")).isEqualTo("DEV-SERVERS QUESTDB STOPPED");
+            assertThatThrownBy(() -> questDbExec(ports[1], "select 1")).isInstanceOf(IOException.class);
+            assertThat(child.command("questdb start"))
+                    .isEqualTo("DEV-SERVERS QUESTDB STARTED http=" + ports[1] + " pg=" + ports[2]);
+            awaitRowCount(ports[1], "kept", 1);
+            assertThat(child.command("questdb dance"))
+                    .startsWith("DEV-SERVERS COMMAND FAILED: unknown command 'questdb dance'");
+
+            child.closeStdinAndAwaitExit();
+        }
+    }
+
     private List<JsonNode> wellFormedReadings(List<ConsumerRecord<String, String>> records) {
         List<JsonNode> readings = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
@@ -191,6 +216,7 @@ class DevServersMainTest {
         private final Process process;
         private final CompletableFuture<String> ready = new CompletableFuture<>();
         private final Deque<String> lastLines = new ConcurrentLinkedDeque<>();
+        private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
 
         private Child(Process process) {
             this.process = process;
@@ -218,6 +244,15 @@ class DevServersMainTest {
 
         String readyLine() {
             return ready.join();
+        }
+
+        /** Writes a command line to the child's stdin and returns its answer line. */
+        String command(String line) throws Exception {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            String answer = answers.poll(60, TimeUnit.SECONDS);
+            assertThat(answer).as("answer to '%s' within 60 s; last output:%n%s", line, output()).isNotNull();
+            return answer;
         }
 
         /** What the service's death looks like to the child: its stdin pipe closes. */
@@ -262,6 +297,9 @@ class DevServersMainTest {
                     }
                     if (line.startsWith(DevServersMain.READY)) {
                         ready.complete(line);
+                    }
+                    if (line.startsWith("DEV-SERVERS QUESTDB") || line.startsWith("DEV-SERVERS COMMAND FAILED")) {
+                        answers.add(line);
                     }
                 }
             } catch (IOException e) {

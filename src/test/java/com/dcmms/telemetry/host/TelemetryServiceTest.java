@@ -92,6 +92,23 @@ class TelemetryServiceTest {
   }
 
   @Test
+  @Order(2)
+  void listsTheRecentCompletedCheckpointsNewestFirst() {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonPath cp = given().get("/api/checkpoints").then().statusCode(200).extract().jsonPath();
+      java.util.List<Long> ids = cp.getList("recent.id", Long.class);
+      assertThat(ids).hasSizeGreaterThanOrEqualTo(2).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+      // The newest is the latest completed; the rest are what a client sampling now and then misses.
+      assertThat(ids.get(0)).isEqualTo(cp.getLong("latest.id"));
+      assertThat(cp.getLong("recent[0].durationMs")).isEqualTo(cp.getLong("latest.durationMs"));
+      assertThat(cp.getLong("recent[0].completedAt")).isEqualTo(cp.getLong("latest.completedAt"));
+      assertThat(cp.getList("recent.durationMs", Long.class)).allSatisfy(d -> assertThat(d).isNotNegative());
+      assertThat(cp.getList("recent.stateSizeBytes", Long.class)).allSatisfy(b -> assertThat(b).isPositive());
+      assertThat(cp.getList("recent.completedAt", Long.class)).allSatisfy(t -> assertThat(t).isPositive());
+    });
+  }
+
+  @Test
   @Order(3)
   void exportsFlinkAndPipelineMetricsAfterTraffic() throws Exception {
     long now = System.currentTimeMillis();

@@ -2,10 +2,13 @@ package com.dcmms.telemetry.host.flink;
 
 import com.dcmms.telemetry.host.metrics.MicrometerReporter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsCounts;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
@@ -37,9 +40,16 @@ public class PipelineStatus {
   /** The latest failed checkpoint. */
   public record Failure(long id, String message, long failedAt) {}
 
-  /** Checkpoint counts and the latest completed and failed ones, as {@code GET /api/checkpoints} shows them. */
+  /** A completed checkpoint of the recent history: enough to judge durations by id across looks. */
+  public record Recent(long id, long durationMs, long stateSizeBytes, long completedAt) {}
+
+  /**
+   * Checkpoint counts, the latest completed and failed ones, and the completed checkpoints still
+   * in Flink's history ({@code web.checkpoints.history} of them at most, newest first), as
+   * {@code GET /api/checkpoints} shows them.
+   */
   public record Checkpoints(long completed, long failed, int inProgress, long restored,
-      Checkpoint latest, Failure latestFailure, Long latestAgeMs) {}
+      Checkpoint latest, Failure latestFailure, Long latestAgeMs, List<Recent> recent) {}
 
   public Pipeline pipeline() {
     Optional<AccessExecutionGraph> graph = flink.executionGraph();
@@ -97,7 +107,7 @@ public class PipelineStatus {
   private static Checkpoints checkpoints(Optional<AccessExecutionGraph> graph) {
     CheckpointStatsSnapshot stats = graph.map(AccessExecutionGraph::getCheckpointStatsSnapshot).orElse(null);
     if (stats == null) {
-      return new Checkpoints(0, 0, 0, 0, null, null, null);
+      return new Checkpoints(0, 0, 0, 0, null, null, null, List.of());
     }
     CheckpointStatsCounts counts = stats.getCounts();
     CompletedCheckpointStats done = stats.getHistory().getLatestCompletedCheckpoint();
@@ -110,7 +120,19 @@ public class PipelineStatus {
     Long age = latest == null ? null : System.currentTimeMillis() - latest.completedAt();
     return new Checkpoints(counts.getNumberOfCompletedCheckpoints(),
         counts.getNumberOfFailedCheckpoints(), counts.getNumberOfInProgressCheckpoints(),
-        counts.getNumberOfRestoredCheckpoints(), latest, failure, age);
+        counts.getNumberOfRestoredCheckpoints(), latest, failure, age, recent(stats));
+  }
+
+  /** Every checkpoint's duration, not only the latest: a client that looks now and then misses some. */
+  private static List<Recent> recent(CheckpointStatsSnapshot stats) {
+    List<Recent> recent = new ArrayList<>();
+    for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
+      if (c instanceof CompletedCheckpointStats done && !done.getProperties().isSavepoint()) {
+        recent.add(new Recent(done.getCheckpointId(), done.getEndToEndDuration(), done.getStateSize(),
+            done.getLatestAckTimestamp()));
+      }
+    }
+    return recent;
   }
 
   /**

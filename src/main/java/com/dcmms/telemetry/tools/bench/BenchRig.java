@@ -27,7 +27,10 @@ import java.util.Objects;
 final class BenchRig {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BenchOptions o;
+  /** Completed checkpoints the service keeps listing: a minute of them at a one-second interval. */
+  static final int CHECKPOINT_HISTORY = 60;
   private final Http http = new Http();
+  private Duration interval;
   private String kafka;
   private int questDbHttp;
   private int questDbPg;
@@ -59,6 +62,11 @@ final class BenchRig {
     return questDbHttp;
   }
 
+  /** The service's checkpoint interval as last started. */
+  Duration interval() {
+    return interval;
+  }
+
   ServiceSource serviceSource() {
     return new ServiceSource(http, serviceUrl);
   }
@@ -80,8 +88,11 @@ final class BenchRig {
     return servers;
   }
 
-  /** The packaged service, all features on, EXACTLY_ONCE output, with the options' parallelism and checkpoints. */
-  ChildProcess startService() throws Exception {
+  /**
+   * The packaged service, all features on, EXACTLY_ONCE output, with the options' parallelism and
+   * checkpoints every {@code interval}, on fresh work and checkpoint directories.
+   */
+  ChildProcess startService(Duration interval) throws Exception {
     int port = freePort();
     Path work = o.out().resolve("service");
     deleteTree(work);
@@ -91,7 +102,7 @@ final class BenchRig {
     env.put("QUESTDB_HTTP_PORT", Integer.toString(questDbHttp));
     env.put("QUESTDB_PORT", Integer.toString(questDbPg));
     env.put("FLINK_PARALLELISM", Integer.toString(o.parallelism()));
-    env.put("CHECKPOINT_INTERVAL_MS", Long.toString(o.checkpointInterval().toMillis()));
+    env.put("CHECKPOINT_INTERVAL_MS", Long.toString(interval.toMillis()));
     env.put("CHECKPOINT_DIR", work.resolve("checkpoints").toUri().toString());
     env.put("TELEMETRY_SERVICE_WORK_DIR", work.resolve("work").toString());
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -99,6 +110,9 @@ final class BenchRig {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(List.of(o.serviceJavaOpts().trim().split("\\s+")));
+    // Every checkpoint's duration counts, and the service is looked at every few seconds: its
+    // /api/checkpoints must list more than Flink's default 10 (a few seconds at a 1 s interval).
+    cmd.add("-Dtelemetry.flink.web.checkpoints.history=" + CHECKPOINT_HISTORY);
     cmd.addAll(List.of("-jar", o.serviceJar().toString()));
     cmd.removeIf(String::isEmpty);
     long start = System.nanoTime();
@@ -106,9 +120,32 @@ final class BenchRig {
         line -> line.contains("Listening on"));
     service.awaitLine(Duration.ofMinutes(2));
     serviceUrl = "http://127.0.0.1:" + port;
-    say("service started in %.1f s (parallelism %d, checkpoints every %d s)", (System.nanoTime() - start) / 1e9,
-        o.parallelism(), o.checkpointInterval().toSeconds());
+    this.interval = interval;
+    say("service started in %.1f s (parallelism %d, checkpoints every %s)", (System.nanoTime() - start) / 1e9,
+        o.parallelism(), BenchOptions.span(interval));
     return service;
+  }
+
+  /**
+   * Stops the service as a user would (SIGTERM: it takes a savepoint) and starts it again with
+   * checkpoints every {@code interval}; it resumes from the savepoint, dedup state included.
+   */
+  void restartService(ChildProcess service, Duration interval) throws Exception {
+    long start = System.nanoTime();
+    service.restart(Map.of("CHECKPOINT_INTERVAL_MS", Long.toString(interval.toMillis())));
+    service.awaitLine(Duration.ofMinutes(2));
+    this.interval = interval;
+    say("service restarted from its savepoint in %.1f s (checkpoints every %s)", (System.nanoTime() - start) / 1e9,
+        BenchOptions.span(interval));
+  }
+
+  /** The job's state as {@code /api/pipeline} tells it, null when the service does not answer. */
+  String jobState() throws InterruptedException {
+    try {
+      return http.json(serviceUrl + "/api/pipeline").path("state").asText(null);
+    } catch (IOException e) {
+      return null; // down, or not up yet
+    }
   }
 
   /** Waits until the service's job runs (without a drain before it, the load must not race the job's start). */
@@ -154,22 +191,27 @@ final class BenchRig {
 
   /**
    * The load generator at the options' rate for their duration, with {@code --verify}, while the
-   * service is sampled every {@link BenchOptions#sampleEvery()}.
+   * service is sampled every {@link BenchOptions#sampleEvery()}; {@code faults} (or null) are
+   * injected meanwhile, timed from the load's start.
    */
-  Loaded loadWhileSampling(ChildProcess service, String name) throws Exception {
+  Loaded loadWhileSampling(ChildProcess service, String name, Faults faults) throws Exception {
     ServiceSource source = serviceSource();
     List<Tick> ticks = new ArrayList<>();
     JsonNode[] result = new JsonNode[1];
     Exception[] failure = new Exception[1];
+    Duration stall = faults == null ? Duration.ZERO : faults.longestStall();
     Thread load = new Thread(() -> {
       try {
-        result[0] = loadTest(name, 0, o.duration(), o.rate(), true);
+        result[0] = loadTest(name, 0, o.duration(), o.rate(), 0, true, stall);
       } catch (Exception e) {
         failure[0] = e;
       }
     }, "bench-load");
     long startMillis = System.currentTimeMillis();
     load.start();
+    if (faults != null) {
+      faults.start(startMillis);
+    }
     while (load.isAlive()) {
       requireAlive(service);
       Sample s = trySample(source);
@@ -185,12 +227,15 @@ final class BenchRig {
   /** Runs the load generator in this JVM and returns its JSON report. */
   JsonNode loadTest(String name, long events, Duration duration, double rate, boolean verify)
       throws IOException {
-    return loadTest(name, events, duration, rate, 0, verify);
+    return loadTest(name, events, duration, rate, 0, verify, Duration.ZERO);
   }
 
-  /** As above; {@code eventRate} > 0 makes the events a backlog recorded at that rate. */
+  /**
+   * As above; {@code eventRate} > 0 makes the events a backlog recorded at that rate; the
+   * verification waits past a {@code stall} of the outputs (a fault's) before it judges them.
+   */
   JsonNode loadTest(String name, long events, Duration duration, double rate, double eventRate,
-      boolean verify) throws IOException {
+      boolean verify, Duration stall) throws IOException {
     Path report = o.out().resolve(name + ".json");
     List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka,
         "--questdb-url", "http://127.0.0.1:" + questDbHttp, "--rate", Double.toString(rate),
@@ -208,7 +253,10 @@ final class BenchRig {
       args.addAll(List.of("--events", Long.toString(events)));
     }
     if (verify) {
-      args.addAll(List.of("--verify", "--settle", (o.checkpointInterval().toSeconds() + 5) + "s"));
+      // Outputs unchanged this long count as settled: past a checkpoint, and past a fault's stall.
+      Duration settle = interval.plusSeconds(5).plus(stall);
+      args.addAll(List.of("--verify", "--settle", settle.toMillis() + "ms",
+          "--verify-timeout", Duration.ofMinutes(3).plus(stall).toMillis() + "ms"));
     }
     int status = LoadTest.run(args.toArray(String[]::new), System.out);
     if (status == LoadTest.USAGE_ERROR || !Files.exists(report)) {

@@ -16,7 +16,12 @@ final class BenchTable {
   private final List<Row> rows = new ArrayList<>();
 
   void info(String figure, String value) {
-    rows.add(new Row(figure, value, "", "", null));
+    info(figure, value, "");
+  }
+
+  /** A figure without a target, read as a ratio to the baseline. */
+  void info(String figure, String value, String ratio) {
+    rows.add(new Row(figure, value, "", ratio, null));
   }
 
   void check(String figure, String value, String target, String ratio, boolean met) {

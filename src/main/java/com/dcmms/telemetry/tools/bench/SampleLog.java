@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -28,6 +29,35 @@ final class SampleLog {
    */
   static List<Sample> backpressureAfter(List<Sample> samples, long sinceMillis) {
     return samples.stream().filter(s -> s.atMillis() >= sinceMillis + BACKPRESSURE_REACH_MILLIS).toList();
+  }
+
+  /**
+   * The checkpoints that completed in a stretch, each once: {@code count} of the ids from
+   * {@code firstId} to {@code lastId} (the others failed, or left the service's list between two
+   * looks), their duration's P99 (nearest rank) and maximum.
+   */
+  record Checkpoints(int count, long firstId, long lastId, long p99Ms, long maxMs) {}
+
+  /**
+   * Every checkpoint completed within {@code [fromMillis, toMillis]}, gathered by id from the
+   * samples' lists of recent checkpoints; null when there is none.
+   */
+  static Checkpoints checkpoints(List<Sample> samples, long fromMillis, long toMillis) {
+    TreeMap<Long, Long> durations = new TreeMap<>();
+    for (Sample s : samples) {
+      for (Sample.Checkpoint c : s.recentCheckpoints()) {
+        if (c.completedAt() >= fromMillis && c.completedAt() <= toMillis) {
+          durations.put(c.id(), c.durationMs());
+        }
+      }
+    }
+    if (durations.isEmpty()) {
+      return null;
+    }
+    long[] sorted = durations.values().stream().mapToLong(Long::longValue).sorted().toArray();
+    int p99 = (int) Math.ceil(0.99 * sorted.length) - 1;
+    return new Checkpoints(sorted.length, durations.firstKey(), durations.lastKey(), sorted[p99],
+        sorted[sorted.length - 1]);
   }
 
   /** Where and when the highest backpressure was, and how many samples reached {@code threshold}. */

@@ -16,7 +16,9 @@ import java.util.Objects;
  * fixed-rate phase, without baseline or drain, the load generator at {@code --rate} for
  * {@code --duration} while the service is sampled, then the first and the last {@code --window}
  * side by side ({@link SoakReport}), the exact-count verification, and a plot of RSS, checkpoint
- * size and latency over the run. Exit 1 only when the verification fails; growth shows in the table.
+ * size and latency over the run. With {@code --faults}, the service is killed a third into the
+ * run and QuestDB stopped two thirds into it ({@link Faults}). Exit 1 only when the verification
+ * fails; growth shows in the table.
  */
 final class Soak {
   private static final String PLOT = "soak.svg";
@@ -34,16 +36,22 @@ final class Soak {
   int run() throws Exception {
     Files.createDirectories(o.out());
     say("%s; output under %s", o.describe(), o.out());
-    try (ChildProcess servers = rig.startServers(); ChildProcess service = rig.startService()) {
+    try (ChildProcess servers = rig.startServers();
+         ChildProcess service = rig.startService(o.checkpointInterval())) {
       rig.awaitRunning(service, Duration.ofMinutes(2));
       CpuShare cpu = new CpuShare(service, servers);
-      BenchRig.Loaded loaded = rig.loadWhileSampling(service, "soak");
+      Faults faults = o.faults() ? new Faults(rig, service, servers, List.of(
+          new Faults.Planned(Recovery.Kind.SERVICE_KILLED, o.killAt(), Duration.ZERO),
+          new Faults.Planned(Recovery.Kind.QUESTDB_STOPPED, o.outageAt(), o.questDbOutage())),
+          Math.round(o.rate() * SoakReport.LAG_SLACK_SECONDS)) : null;
+      BenchRig.Loaded loaded = rig.loadWhileSampling(service, "soak", faults);
+      List<Recovery> recoveries = faults == null ? List.of() : faults.finish();
       JsonNode r = loaded.report();
       SoakReport.Recorded recorded = new SoakReport.Recorded(loaded.ticks(),
-          Benchmark.points(r.path("questDb").path("series")),
-          Benchmark.points(r.path("validatedTelemetry").path("series")));
+          FixedRatePhase.points(r.path("questDb").path("series")),
+          FixedRatePhase.points(r.path("validatedTelemetry").path("series")));
       SoakReport report = SoakReport.compare(o.describe(), recorded, loaded.startMillis(), o.duration(),
-          o.window(), o.rate());
+          o.window(), o.rate(), recoveries);
       boolean verified = r.path("verified").asBoolean(false);
       List<String> outcome = List.of(
           String.format(Locale.ROOT, "rate achieved: %s events/s of %s requested", Benchmark.rate(
@@ -80,8 +88,8 @@ final class Soak {
                 new LatencyPlot.Series("read-committed validated_telemetry", "#d62728",
                     SoakReport.p99ByBucket(r.readCommitted(), LATENCY_BUCKET)))));
     Files.writeString(o.out().resolve(PLOT), LatencyPlot.stacked(String.format(Locale.ROOT,
-        "Soak at %.0f events/s for %s (parallelism %d, checkpoints every %d s)", o.rate(),
-        SoakReport.span(o.duration()), o.parallelism(), o.checkpointInterval().toSeconds()),
+        "Soak at %.0f events/s for %s (parallelism %d, checkpoints every %s)", o.rate(),
+        SoakReport.span(o.duration()), o.parallelism(), BenchOptions.span(o.checkpointInterval())),
         "time since the first point", 200, panels));
   }
 }

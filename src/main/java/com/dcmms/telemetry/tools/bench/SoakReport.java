@@ -16,6 +16,8 @@ import java.util.stream.Stream;
  * The soak's verdict: each figure over the first and over the last window of the load, the change,
  * and whether it stayed flat: {@code last <= first x GROWTH + slack}, with a slack per kind of
  * figure so that a near-zero first window (no backpressure, a few ms) does not make noise a trend.
+ * Injected faults are left out of both windows from their start until the pipeline caught up, and
+ * listed with their recovery.
  */
 final class SoakReport {
   static final double GROWTH = 1.2;
@@ -88,21 +90,32 @@ final class SoakReport {
   private final double rate;
   private final List<Row> rows;
   private final String coverage;
+  private final List<Recovery> faults;
+  private final long startMillis;
 
-  private SoakReport(String title, Duration window, double rate, List<Row> rows, String coverage) {
+  private SoakReport(String title, Duration window, double rate, List<Row> rows, String coverage,
+      List<Recovery> faults, long startMillis) {
     this.title = title;
     this.window = window;
     this.rate = rate;
     this.rows = rows;
     this.coverage = coverage;
+    this.faults = faults;
+    this.startMillis = startMillis;
   }
 
   /** Compares the first and the last {@code window} of a load that ran from {@code startMillis} for {@code duration}. */
   static SoakReport compare(String title, Recorded r, long startMillis, Duration duration, Duration window,
       double rate) {
+    return compare(title, r, startMillis, duration, window, rate, List.of());
+  }
+
+  /** As above, leaving each of {@code faults} out from its start until the pipeline caught up. */
+  static SoakReport compare(String title, Recorded r, long startMillis, Duration duration, Duration window,
+      double rate, List<Recovery> faults) {
     long end = startMillis + duration.toMillis();
     Windows w = new Windows(r, new Window(startMillis, startMillis + window.toMillis()),
-        new Window(end - window.toMillis(), end));
+        new Window(end - window.toMillis(), end), faults);
     List<Row> rows = List.of(
         w.latency("QuestDB-visible latency P50", r.questDb(), 50),
         w.latency("QuestDB-visible latency P99", r.questDb(), 99),
@@ -115,7 +128,7 @@ final class SoakReport {
         w.rss("service RSS, max", Stat.MAX),
         w.sampled("backpressure, max over tasks", Unit.SHARE, BACKPRESSURE_SLACK, Sample::maxBackpressure, Stat.MAX),
         w.sampled("consumer lag, max (records)", Unit.RECORDS, rate * LAG_SLACK_SECONDS, Sample::consumerLag, Stat.MAX));
-    return new SoakReport(title, window, rate, rows, w.coverage());
+    return new SoakReport(title, window, rate, rows, w.coverage(), List.copyOf(faults), startMillis);
   }
 
   List<Row> rows() {
@@ -132,7 +145,10 @@ final class SoakReport {
             + "latency, %.0f ms for checkpoint duration, %s for checkpoint size, %s for RSS, %.0f points of "
             + "backpressure and %.0f s of input (%,.0f records) of consumer lag.", GROWTH, LATENCY_SLACK_MS,
         CHECKPOINT_SLACK_MS, Unit.BYTES.format(STATE_SLACK_BYTES), Unit.BYTES.format(RSS_SLACK_BYTES),
-        BACKPRESSURE_SLACK * 100, LAG_SLACK_SECONDS, rate * LAG_SLACK_SECONDS);
+        BACKPRESSURE_SLACK * 100, LAG_SLACK_SECONDS, rate * LAG_SLACK_SECONDS)
+        + (faults.isEmpty() ? "" : " Each fault is left out of both windows from its start until the pipeline "
+        + "caught up (never caught up: until the end), samples by their time and latencies when the reading was "
+        + "in flight during it.");
   }
 
   /** The table, the rule and the outcome lines, as Markdown. */
@@ -151,6 +167,9 @@ final class SoakReport {
           .append(row.flat() ? "flat" : "**" + row.verdict() + "**").append(" |\n");
     }
     sb.append('\n');
+    if (!faults.isEmpty()) {
+      sb.append(Recovery.markdown(faults, startMillis)).append('\n');
+    }
     sb.append("- samples: ").append(coverage).append('\n');
     outcome.forEach(line -> sb.append("- ").append(line).append('\n'));
     return sb.append("\n![RSS, checkpoint size and latency over the soak](").append(plotFile).append(")\n").toString();
@@ -174,10 +193,11 @@ final class SoakReport {
 
   private enum Stat { AVG, MAX }
 
-  /** The recording and its two windows; each method makes one row. */
-  private record Windows(Recorded r, Window first, Window last) {
+  /** The recording, its two windows and the faults they leave out; each method makes one row. */
+  private record Windows(Recorded r, Window first, Window last, List<Recovery> faults) {
     Row latency(String figure, List<double[]> points, double p) {
-      return new Row(figure, Unit.MS, percentile(points, first, p), percentile(points, last, p), LATENCY_SLACK_MS);
+      return new Row(figure, Unit.MS, percentile(points(points, first), p), percentile(points(points, last), p),
+          LATENCY_SLACK_MS);
     }
 
     Row sampled(String figure, Unit unit, double slack, ToDoubleFunction<Sample> value, Stat stat) {
@@ -192,26 +212,40 @@ final class SoakReport {
 
     /** How much each window saw, so that a reader can tell a verdict from too few samples. */
     String coverage() {
-      return String.format(Locale.ROOT, "first window %d of the service, %d + %d latencies; last window %d, %d + %d",
-          samples(first).count(), count(r.questDb(), first), count(r.readCommitted(), first),
-          samples(last).count(), count(r.questDb(), last), count(r.readCommitted(), last));
+      String text = String.format(Locale.ROOT, "first window %d of the service, %d + %d latencies; last window %d, %d + %d",
+          samples(first).count(), points(r.questDb(), first).count(), points(r.readCommitted(), first).count(),
+          samples(last).count(), points(r.questDb(), last).count(), points(r.readCommitted(), last).count());
+      if (faults.isEmpty()) {
+        return text;
+      }
+      long ticks = r.ticks().stream().filter(t -> inFault(t.atMillis(), t.atMillis())).count();
+      long latencies = Stream.concat(r.questDb().stream(), r.readCommitted().stream())
+          .filter(x -> inFault((long) x[0], (long) (x[0] + x[1]))).count();
+      return text + String.format(Locale.ROOT, "; left out as within a fault: %d of the service, %d latencies",
+          ticks, latencies);
     }
 
-    private static long count(List<double[]> points, Window w) {
-      return points.stream().filter(x -> w.holds((long) x[0])).count();
+    /** Whether {@code [from, to]} meets a fault's stretch, from its start until the pipeline caught up. */
+    private boolean inFault(long from, long to) {
+      return faults.stream().anyMatch(f -> from <= f.untilMillis() && to >= f.atMillis());
+    }
+
+    /** The latencies of readings produced in {@code w} and not in flight during a fault. */
+    private Stream<double[]> points(List<double[]> points, Window w) {
+      return points.stream().filter(x -> w.holds((long) x[0]) && !inFault((long) x[0], (long) (x[0] + x[1])));
     }
 
     private Stream<BenchRig.Tick> ticks(Window w) {
-      return r.ticks().stream().filter(t -> w.holds(t.atMillis()));
+      return r.ticks().stream().filter(t -> w.holds(t.atMillis()) && !inFault(t.atMillis(), t.atMillis()));
     }
 
     private Stream<Sample> samples(Window w) {
       return ticks(w).map(BenchRig.Tick::sample).filter(Objects::nonNull);
     }
 
-    private static double percentile(List<double[]> points, Window w, double p) {
+    private static double percentile(Stream<double[]> points, double p) {
       Percentiles pct = new Percentiles();
-      points.stream().filter(x -> w.holds((long) x[0])).forEach(x -> pct.add((long) (x[1] * 1000)));
+      points.forEach(x -> pct.add((long) (x[1] * 1000)));
       long[] v = pct.at(p);
       return v.length == 0 ? Double.NaN : v[0] / 1000.0;
     }

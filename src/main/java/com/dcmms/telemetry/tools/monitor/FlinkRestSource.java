@@ -34,7 +34,7 @@ public final class FlinkRestSource implements SampleSource {
     String jobId = runningJob();
     if (jobId == null) {
       return new Sample(now, "NO_RUNNING_JOB", 0, 0, -1, -1, Map.of(), -1, slotsTotal, slotsFree,
-          taskManagers, 0);
+          taskManagers, 0, List.of());
     }
     String job = base + "/jobs/" + jobId;
     JsonNode details = http.json(job);
@@ -71,7 +71,7 @@ public final class FlinkRestSource implements SampleSource {
         latest.isObject() ? latest.path("end_to_end_duration").asLong(-1) : -1,
         latest.isObject() ? latest.path("state_size").asLong(-1) : -1,
         backpressure, lag, slotsTotal, slotsFree, taskManagers,
-        restarts.isArray() && !restarts.isEmpty() ? restarts.get(0).path("value").asLong() : 0);
+        restarts.isArray() && !restarts.isEmpty() ? restarts.get(0).path("value").asLong() : 0, List.of());
   }
 
   private String runningJob() throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package com.dcmms.telemetry.tools.monitor;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,10 +16,16 @@ import java.util.Map;
  * @param slotsTotal task slots of the cluster
  * @param slotsAvailable free task slots
  * @param taskManagers registered TaskManagers
+ * @param recentCheckpoints completed checkpoints the pipeline still lists, newest first; empty
+ *     when it lists none (only the service's {@code /api/checkpoints} does)
  */
 public record Sample(long atMillis, String state, long recordsIn, long recordsOut,
     long checkpointDurationMs, long checkpointSizeBytes, Map<String, Double> backpressure,
-    long consumerLag, int slotsTotal, int slotsAvailable, int taskManagers, long restarts) {
+    long consumerLag, int slotsTotal, int slotsAvailable, int taskManagers, long restarts,
+    List<Checkpoint> recentCheckpoints) {
+
+  /** One completed checkpoint: its id, duration and completion time (epoch ms). */
+  public record Checkpoint(long id, long durationMs, long completedAt) {}
 
   public double maxBackpressure() {
     return backpressure.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);

@@ -2,6 +2,8 @@ package com.dcmms.telemetry.tools.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Samples the embedded service through its {@code /api} and {@code /q/metrics} endpoints. */
 public final class ServiceSource implements SampleSource {
@@ -33,7 +35,14 @@ public final class ServiceSource implements SampleSource {
         (int) count(m.sum("flink_jobmanager_taskSlotsTotal")),
         (int) count(m.sum("flink_jobmanager_taskSlotsAvailable")),
         (int) count(m.sum("flink_jobmanager_numRegisteredTaskManagers")),
-        pipeline.path("restarts").asLong(0));
+        pipeline.path("restarts").asLong(0), recent(checkpoints.path("recent")));
+  }
+
+  private static List<Sample.Checkpoint> recent(JsonNode recent) {
+    List<Sample.Checkpoint> out = new ArrayList<>();
+    recent.forEach(c -> out.add(new Sample.Checkpoint(c.path("id").asLong(), c.path("durationMs").asLong(),
+        c.path("completedAt").asLong())));
+    return out;
   }
 
   private static long count(double value) {

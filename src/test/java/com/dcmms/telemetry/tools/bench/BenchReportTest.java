@@ -18,8 +18,25 @@ class BenchReportTest {
     assertThat(o.duration()).isEqualTo(Duration.ofMinutes(2));
     assertThat(o.parallelism()).isEqualTo(8);
     assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.fastInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(o.fastPhase()).isTrue();
+    assertThat(o.restart()).isTrue();
+    assertThat(o.killAt()).isEqualTo(Duration.ofSeconds(40));
     assertThat(o.describe()).startsWith("5,000,000 pre-loaded events (a backlog recorded at 10,000 events/s); 10,000 events/s for "
-        + "120 s after 60 s of warm-up;");
+        + "120 s after 60 s of warm-up; service parallelism 8, checkpoints every 10 s, then again with the service "
+        + "restarted at checkpoints every 1 s; restart: kill -9 at 40 s of 120 s at the fixed rate, EXACTLY_ONCE,");
+  }
+
+  @Test
+  void theFastPhaseRunsOnlyAtAnotherInterval() {
+    assertThat(BenchOptions.parse("--servers-classpath", "cp", "--fast-interval", "off").fastPhase()).isFalse();
+    assertThat(BenchOptions.parse("--servers-classpath", "cp", "--fast-interval", "0").fastPhase()).isFalse();
+    assertThat(BenchOptions.parse("--servers-classpath", "cp", "--checkpoint-interval", "1s").fastPhase()).isFalse();
+    BenchOptions halfSecond = BenchOptions.parse("--servers-classpath", "cp", "--fast-interval", "500ms");
+    assertThat(halfSecond.fastInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(halfSecond.describe()).contains("restarted at checkpoints every 500 ms");
+    assertThat(BenchOptions.parse("--servers-classpath", "cp", "--no-restart").describe()).doesNotContain("kill -9");
   }
 
   @Test
@@ -38,6 +55,10 @@ class BenchReportTest {
     assertThat(o.duration()).isEqualTo(Duration.ofSeconds(15));
     assertThat(o.parallelism()).isEqualTo(2);
     assertThat(o.rate()).isEqualTo(500);
+    assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(o.fastInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(o.restart()).isTrue();
+    assertThat(o.killAt()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -54,17 +75,31 @@ class BenchReportTest {
   }
 
   @Test
+  void faultOptionsBelongToTheSoakAndTheRestartAndFastPhaseToTheBenchmark() {
+    assertThatThrownBy(() -> BenchOptions.parse("--servers-classpath", "cp", "--faults"))
+        .hasMessageContaining("--faults is for --soak only");
+    assertThatThrownBy(() -> BenchOptions.parse("--soak", "--servers-classpath", "cp", "--questdb-outage", "30s"))
+        .hasMessageContaining("--questdb-outage is for --soak --faults only");
+    assertThatThrownBy(() -> BenchOptions.parse("--soak", "--servers-classpath", "cp", "--fast-interval", "1s"))
+        .hasMessageContaining("--fast-interval is not for --soak");
+    assertThatThrownBy(() -> BenchOptions.parse("--soak", "--servers-classpath", "cp", "--no-restart"))
+        .hasMessageContaining("--no-restart is not for --soak");
+  }
+
+  @Test
   void tableMarksMissedTargetsAndCountsThem() {
     BenchTable t = new BenchTable();
     t.info("baseline", "60,000");
     t.check("drain", "30,000", ">= 100,000", "0.50x", false);
     t.check("verify", "PASS", "PASS", "", true);
+    t.info("CPU per event: service / servers (µs)", "21.0 / 9.5", "3.50x");
 
     assertThat(t.missed()).isEqualTo(1);
     assertThat(t.text()).containsPattern("drain +30,000 +>= 100,000 +0.50x +MISSED")
         .containsPattern("verify +PASS +PASS +met");
     assertThat(t.markdown()).contains("| drain | 30,000 | >= 100,000 | 0.50x | **missed** |")
-        .contains("| baseline | 60,000 |  |  |  |");
+        .contains("| baseline | 60,000 |  |  |  |")
+        .contains("| CPU per event: service / servers (µs) | 21.0 / 9.5 |  | 3.50x |  |");
   }
 
   @Test

@@ -13,7 +13,7 @@ class SampleLogTest {
   private static final String DEDUP = "Deduplicate -> QuestDB";
 
   private static Sample sample(long at, Map<String, Double> backpressure) {
-    return new Sample(at, "RUNNING", at, at / 2, 250, 4096, backpressure, 7, 8, 0, 1, 0);
+    return new Sample(at, "RUNNING", at, at / 2, 250, 4096, backpressure, 7, 8, 0, 1, 0, List.of());
   }
 
   @Test
@@ -41,6 +41,39 @@ class SampleLogTest {
         sample(9_000, Map.of(SOURCE, 0.0, DEDUP, 0.0)));
 
     assertThat(SampleLog.peak(samples, 0.01)).isEqualTo(new SampleLog.Peak(DEDUP, 0.03, 5_000, 3, 4));
+  }
+
+  @Test
+  void everyCheckpointOfThePhaseCountsOnceByIdAcrossSamples() {
+    // Each look lists the recent checkpoints, newest first; consecutive looks overlap, and
+    // checkpoint 5 failed (never listed). 1 completed before the phase, 9 after it.
+    List<Sample> samples = List.of(
+        checkpoints(2_000, cp(2, 300, 1_500), cp(1, 900, 900)),
+        checkpoints(4_000, cp(4, 120, 3_500), cp(3, 100, 2_500), cp(2, 300, 1_500)),
+        checkpoints(6_000, cp(7, 450, 5_900), cp(6, 110, 5_000), cp(4, 120, 3_500)),
+        checkpoints(8_000, cp(9, 2_000, 10_500), cp(8, 130, 7_000), cp(7, 450, 5_900)));
+
+    assertThat(SampleLog.checkpoints(samples, 1_000, 10_000))
+        .isEqualTo(new SampleLog.Checkpoints(6, 2, 8, 450, 450));
+    assertThat(SampleLog.checkpoints(samples, 20_000, 30_000)).isNull();
+  }
+
+  @Test
+  void theP99OfAHundredCheckpointsIsTheSecondHighest() {
+    Sample.Checkpoint[] hundred = new Sample.Checkpoint[100];
+    for (int i = 0; i < 100; i++) {
+      hundred[i] = cp(i + 1, i == 99 ? 5_000 : 10 * (i + 1), 100 + i);
+    }
+    assertThat(SampleLog.checkpoints(List.of(checkpoints(1_000, hundred)), 0, 1_000))
+        .isEqualTo(new SampleLog.Checkpoints(100, 1, 100, 990, 5_000));
+  }
+
+  private static Sample.Checkpoint cp(long id, long durationMs, long completedAt) {
+    return new Sample.Checkpoint(id, durationMs, completedAt);
+  }
+
+  private static Sample checkpoints(long at, Sample.Checkpoint... recent) {
+    return new Sample(at, "RUNNING", 0, 0, recent[0].durationMs(), 4096, Map.of(), 0, 2, 0, 1, 0, List.of(recent));
   }
 
   @Test
