@@ -16,7 +16,8 @@ class KafkaSinkSettingsTest {
     assertThat(settings(Map.of())).containsEntry("linger.ms", "1000")
         .containsEntry("transaction.timeout.ms", Long.toString(15 * 60 * 1000))
         .containsEntry("compression.type", "lz4")
-        .containsEntry("batch.size", "131072")
+        .containsEntry("batch.size", "65536")
+        .containsEntry("buffer.memory", "4194304")
         .containsEntry("client.id", "telemetry-validated");
   }
 

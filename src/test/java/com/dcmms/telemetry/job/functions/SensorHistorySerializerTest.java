@@ -75,6 +75,22 @@ class SensorHistorySerializerTest extends SerializerTestBase<SensorHistory> {
   }
 
   @Test
+  void writesTheSameBytesToAHeapSnapshotsStreamAsToRocksDbsBuffer() throws IOException {
+    for (int entries : new int[] {0, 1, 70, 700}) {
+      SensorHistory h = history(entries, "GOOD");
+      DataOutputSerializer buffer = new DataOutputSerializer(64);
+      SensorHistorySerializer.INSTANCE.serialize(h, buffer);
+      java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+      SensorHistorySerializer.INSTANCE.serialize(h,
+          new org.apache.flink.core.memory.DataOutputViewStreamWrapper(stream));
+
+      assertThat(stream.toByteArray()).isEqualTo(buffer.getCopyOfBuffer());
+      assertThat(SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(stream.toByteArray())))
+          .isEqualTo(h);
+    }
+  }
+
+  @Test
   void refusesStateOfAnotherFormatClearly() {
     byte[] foreign = {7, 0, 0};
     assertThatThrownBy(() -> SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(foreign)))

@@ -1,0 +1,117 @@
+package com.dcmms.telemetry.job.it;
+
+import static com.dcmms.telemetry.job.it.PipelineFixture.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.dcmms.telemetry.devinfra.RealServers;
+import com.dcmms.telemetry.host.flink.SnapshotCompatibility;
+import com.dcmms.telemetry.host.flink.SnapshotFinder;
+import com.dcmms.telemetry.job.TelemetryJob;
+import com.dcmms.telemetry.job.TelemetryJobOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * State written under one state backend and read by the other, as when the service (heap state)
+ * takes over from an earlier version (RocksDB) or a site moves to RocksDB: a canonical savepoint
+ * of RocksDB resumes on the heap, and a heap checkpoint left by a hard stop resumes on RocksDB,
+ * with dedup state intact each time (a near duplicate of a reading sent before is dropped).
+ */
+@ExtendWith(RealServers.class)
+class StateBackendSwitchIT {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = PipelineFixture.miniCluster(1, 2);
+
+  @TempDir
+  Path dir;
+
+  private final PipelineFixture fx = new PipelineFixture("backend-switch");
+  private final long base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+  private static final int SENSORS = 8;
+
+  @Test
+  void resumesFromEitherBackendsSnapshotWithDedupStateIntact() throws Exception {
+    fx.produce(fx.readings(0, 5, SENSORS, base, "site-s", "PRESSURE"));
+    JobClient rocks = start("rocksdb", null);
+    awaitRows(SENSORS * 5);
+    String savepoint = rocks.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+        SavepointFormatType.CANONICAL).get();
+
+    fx.produce(nearDuplicates(4, "a"));
+    fx.produce(fx.readings(5, 10, SENSORS, base, "site-s", "PRESSURE"));
+    assertThat(SnapshotCompatibility.holdsRocksDbNativeState(Path.of(java.net.URI.create(savepoint)))).isFalse();
+    JobClient heap = start("hashmap", savepoint);
+    awaitRows(SENSORS * 10);
+    // A hard stop: the newest retained checkpoint of the heap backend is what the next start finds.
+    Path checkpoint = awaitCheckpointAfterRows(heap);
+    heap.cancel().get();
+
+    fx.produce(nearDuplicates(9, "b"));
+    fx.produce(fx.readings(10, 15, SENSORS, base, "site-s", "PRESSURE"));
+    assertThat(SnapshotCompatibility.holdsRocksDbNativeState(checkpoint)).isFalse();
+    JobClient again = start("rocksdb", checkpoint.toUri().toString());
+    try {
+      awaitRows(SENSORS * 15);
+      assertThat(again.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    } finally {
+      again.cancel().get();
+    }
+
+    assertThat(fx.questDb().count("SELECT count() FROM " + fx.table + " WHERE event_id LIKE 'near-%'")).isZero();
+    assertThat(fx.questDb().count("SELECT count_distinct(event_id) FROM " + fx.table)).isEqualTo(SENSORS * 15);
+    assertThat(fx.readCommittedJson(fx.validatedTopic))
+        .hasSize(SENSORS * 15)
+        .noneMatch(r -> r.get("event_id").asText().startsWith("near-"));
+  }
+
+  private JobClient start(String backend, String restoreFrom) throws Exception {
+    TelemetryJobOptions options = fx.options(dir.resolve("checkpoints"))
+        .with(java.util.Map.of("parallelism", "2", "state.backend", backend));
+    Configuration config = TelemetryJob.flinkConfiguration(options);
+    if (restoreFrom != null) {
+      config.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    TelemetryJob.build(env, options);
+    return env.executeAsync(TelemetryJob.JOB_NAME);
+  }
+
+  private void awaitRows(long expected) {
+    TelemetryJobIT.awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), expected);
+    TelemetryJobIT.awaitExactly(() -> (long) fx.readCommitted(fx.validatedTopic).size(), expected);
+  }
+
+  /** The newest checkpoint taken after every row was visible: it holds every reading's history. */
+  private Path awaitCheckpointAfterRows(JobClient job) {
+    String jobDir = dir.resolve("checkpoints").resolve(job.getJobID().toString()).toString();
+    Optional<Path> first = SnapshotFinder.newest(jobDir, dir.resolve("none").toString());
+    return await().atMost(Duration.ofMinutes(1)).until(
+        () -> SnapshotFinder.newest(jobDir, dir.resolve("none").toString()).orElse(null),
+        p -> p != null && !Optional.of(p).equals(first));
+  }
+
+  private List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> nearDuplicates(
+      int lastReading, String tag) {
+    return java.util.stream.IntStream.range(0, SENSORS)
+        .mapToObj(s -> fx.raw(event("near-" + tag + s, base + lastReading * 1_000L + 500, "site-s",
+            "asset-1", "sensor-" + s, "PRESSURE",
+            PipelineFixture.readingValue(s, lastReading) * 1.002, "u")))
+        .toList();
+  }
+}
