@@ -33,6 +33,11 @@ import org.apache.flink.util.Collector;
  * a write per reading (a third of the service's allocation while draining), and its history is
  * one long-lived object instead of a new one per reading or per checkpoint. After a failure the
  * job restores the state of the last checkpoint and starts with an empty cache.
+ *
+ * <p>Each sensor has one pending timer, not one per reading or per timer step: every checkpoint
+ * writes all heap timers, and about seven per sensor (one per 10 s step of a window) made them
+ * most of a heap snapshot at one-second checkpoints. A timer that fires before the sensor's
+ * newest reading has aged a window moves itself on.
  */
 public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryReading, TelemetryReading> {
   private static final long serialVersionUID = 1L;
@@ -99,9 +104,9 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
     Deduplicator.Verdict verdict = deduplicator.judge(reading, h);
     // An exact duplicate leaves the history as it was: nothing to register or write.
     if (verdict != Deduplicator.Verdict.EXACT_DUPLICATE) {
-      long due = deduplicator.expiresAt(h);
-      if (due > h.cleanupTimer) {
-        h.cleanupTimer = roundUp(due);
+      // One pending timer per sensor: it moves itself on when it fires early (onTimer).
+      if (h.cleanupTimer == Long.MIN_VALUE) {
+        h.cleanupTimer = roundUp(deduplicator.expiresAt(h));
         ctx.timerService().registerEventTimeTimer(h.cleanupTimer);
       }
       if (cacheSensors == 0) {
@@ -126,10 +131,22 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
       throws Exception {
     Cached c = cacheSensors > 0 ? cache.get(ctx.getCurrentKey()) : null;
     SensorHistory h = c != null ? c.history : history.value();
-    // Earlier timers of a sensor fire too; only the one covering its newest reading clears it.
-    if (h != null && timestamp >= deduplicator.expiresAt(h)) {
+    if (h == null || timestamp != h.cleanupTimer) {
+      return; // the TTL cleared the sensor, or a timer of state that has since been replaced
+    }
+    long due = deduplicator.expiresAt(h);
+    if (timestamp >= due) {
       cache.remove(ctx.getCurrentKey());
       history.clear();
+    } else {
+      // Newer readings came after this timer was set: wait for the newest one's window.
+      h.cleanupTimer = roundUp(due);
+      ctx.timerService().registerEventTimeTimer(h.cleanupTimer);
+      if (c != null) {
+        c.changed = true;
+      } else {
+        history.update(h);
+      }
     }
   }
 
