@@ -208,7 +208,8 @@ public final class TelemetryJob {
     p.put("batch.size", Integer.toString(64 * 1024));
     // Each producer keeps the batch buffers it ever used, up to this: with the default 32 MB and
     // a few producers per subtask, a drain left most of the service's live heap in idle buffers.
-    p.put("buffer.memory", Integer.toString(4 * 1024 * 1024));
+    // A producer that needs more waits for its batches to be sent: backpressure, not loss.
+    p.put("buffer.memory", Integer.toString(2 * 1024 * 1024));
     // With EXACTLY_ONCE nothing is visible before the checkpoint commits, and the checkpoint
     // flushes the producer, so lingering costs no latency. Each batch allocates two 64 KiB lz4
     // blocks: at 50 ms, the 8 writers' batches to 8 partitions were a third of the service's

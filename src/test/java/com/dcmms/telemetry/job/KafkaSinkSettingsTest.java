@@ -17,7 +17,7 @@ class KafkaSinkSettingsTest {
         .containsEntry("transaction.timeout.ms", Long.toString(15 * 60 * 1000))
         .containsEntry("compression.type", "lz4")
         .containsEntry("batch.size", "65536")
-        .containsEntry("buffer.memory", "4194304")
+        .containsEntry("buffer.memory", "2097152")
         .containsEntry("client.id", "telemetry-validated");
   }
 

@@ -32,7 +32,7 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
         --no-restart             no restart phase (by default, the last service is killed with
                                  kill -9 a third into a fixed-rate load and started again, verified)
         --sites S --assets A --sensors N   the data profile (10 x 100 x 10 = 10,000 sensors)
-        --service-java-opts "…"  JVM options of the service (-Xmx512m)
+        --service-java-opts "…"  JVM options of the service (the edge image's memory and GC flags)
         --drain-timeout D        longest drain of the pre-loaded topic (30m)
         --warmup D               unmeasured load at --rate before each fixed-rate phase (60s)
         --out DIR                report, plot, JSON and logs (target/bench)
@@ -93,7 +93,7 @@ record BenchOptions(Path out, long events, double rate, Duration duration, int p
         Integer.parseInt(a.getOrDefault("parallelism", smoke ? "2" : "8")),
         LoadTestOptions.duration(a.getOrDefault("checkpoint-interval", smoke ? "5s" : faults ? "1s" : "10s")),
         Integer.parseInt(a.getOrDefault("sites", "10")), Integer.parseInt(a.getOrDefault("assets", "100")),
-        Integer.parseInt(a.getOrDefault("sensors", "10")), a.getOrDefault("service-java-opts", "-Xmx512m"),
+        Integer.parseInt(a.getOrDefault("sensors", "10")), a.getOrDefault("service-java-opts", ServiceJvm.OPTIONS),
         Path.of(a.getOrDefault("service-jar", "target/quarkus-app/quarkus-run.jar")),
         a.get("servers-classpath"), LoadTestOptions.duration(a.getOrDefault("drain-timeout", "30m")), Duration.ofSeconds(2),
         soak, LoadTestOptions.duration(a.getOrDefault("window", "5m")),
