@@ -141,12 +141,15 @@ public final class TelemetryJob {
     distinct.sinkTo(kafkaSink(o, new ValidatedTelemetrySerializer(o.validatedTopic()), "validated"))
         .uid(UID_VALIDATED_SINK)
         .name("validated");
-    // One writer: dead letters are rare, and a writer per subtask costs a transactional producer
-    // (a thread and its buffers) per subtask for them.
-    deadLetters.sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), "dlq"))
+    var deadLetterSink = deadLetters
+        .sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), "dlq"))
         .uid(UID_DEAD_LETTER_SINK)
-        .name("dead letters")
-        .setParallelism(1);
+        .name("dead letters");
+    // Dead letters are rare: where every thread counts (the embedded service), fewer writers save
+    // a transactional producer, with its thread and buffers, per subtask.
+    if (o.deadLetterWriters() > 0) {
+      deadLetterSink.setParallelism(Math.min(o.deadLetterWriters(), env.getParallelism()));
+    }
   }
 
   static KafkaSource<ParsedRecord> source(TelemetryJobOptions o) {

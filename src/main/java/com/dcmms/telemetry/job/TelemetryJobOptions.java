@@ -28,6 +28,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *   <tr><td>kafka.delivery-guarantee</td><td>exactly-once | at-least-once</td></tr>
  *   <tr><td>kafka.transactional-id-prefix</td><td>telemetry</td></tr>
  *   <tr><td>kafka.transaction-timeout</td><td>15 min (at most the broker's max)</td></tr>
+ *   <tr><td>kafka.dead-letter-writers</td><td>0: as many as the job's parallelism; the
+ *       embedded service sets 1</td></tr>
  *   <tr><td>kafka.property.*</td><td>passed to every Kafka client (security, SASL, TLS…)</td></tr>
  *   <tr><td>questdb.host / http-port / pg-port</td><td>localhost / 9000 / 8812</td></tr>
  *   <tr><td>questdb.table</td><td>sensor_readings</td></tr>
@@ -126,6 +128,7 @@ public final class TelemetryJobOptions implements Serializable {
     DEFAULTS.put("kafka.delivery-guarantee", "exactly-once");
     DEFAULTS.put("kafka.transactional-id-prefix", "telemetry");
     DEFAULTS.put("kafka.transaction-timeout", "15 min");
+    DEFAULTS.put("kafka.dead-letter-writers", "0");
     DEFAULTS.put("questdb.host", "localhost");
     DEFAULTS.put("questdb.http-port", "9000");
     DEFAULTS.put("questdb.pg-port", "8812");
@@ -179,6 +182,7 @@ public final class TelemetryJobOptions implements Serializable {
     questDbFlushInterval();
     questDbRetryTimeout();
     questDbWriters();
+    deadLetterWriters();
     maxEventAge();
     maxFutureSkew();
     sensorRanges();
@@ -299,6 +303,11 @@ public final class TelemetryJobOptions implements Serializable {
    * parallelism). Each writer commits its own batches, and batches of many writers overlap in
    * time, which QuestDB merges out of order.
    */
+  /** Subtasks of the dead-letter sink, each with a transactional producer; 0 for the job's parallelism. */
+  public int deadLetterWriters() {
+    return parsed.nonNegativeInt("kafka.dead-letter-writers");
+  }
+
   public int questDbWriters() {
     return parsed.nonNegativeInt("questdb.writers");
   }

@@ -82,6 +82,65 @@ class PackagedServiceRestartIT {
     check.assertExactlyOnce(Span.sinceRestore("run after kill -9", () -> afterKill), fromSavepoint);
   }
 
+  /**
+   * A service that ran on RocksDB (as every earlier version did) and moves to heap state: the
+   * RocksDB checkpoint its hard stop left is refused at start with what to do, and nothing is
+   * lost; started once on RocksDB and stopped cleanly, its savepoint resumes on the heap with the
+   * dedup state intact.
+   */
+  @Test
+  void movesFromRocksDbToHeapStateThroughASavepointAndRefusesItsNativeCheckpoint() throws Exception {
+    Map<String, String> props = ServiceProcess.properties(fx, dir);
+    props.put("telemetry.service.readiness.max-checkpoint-age", "30s");
+    Map<String, String> rocksDb = new java.util.HashMap<>(props);
+    rocksDb.put("telemetry.state.backend", "rocksdb");
+    props.put("telemetry.state.backend", "hashmap");
+
+    ledger.sendReadings(0, 10, 5);
+    ServiceProcess old = ServiceProcess.start("backend-1-rocksdb", rocksDb);
+    old.awaitReady();
+    await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+        .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) == ledger.all().stored());
+    long completed = old.completedCheckpoints();
+    await().atMost(Duration.ofSeconds(30)).until(() -> old.completedCheckpoints() > completed);
+    old.kill();
+
+    try (ServiceProcess refused = ServiceProcess.start("backend-2-refused", props)) {
+      assertThat(refused.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+          .as("exits instead of starting").isTrue();
+      assertThat(refused.process().exitValue()).isNotZero();
+      assertThat(refused.output()).contains("format of state.backend=rocksdb", "STATE_BACKEND=rocksdb",
+          "stop the service cleanly");
+    }
+
+    ledger.sendRepeatsOf(9, "after-kill");
+    ledger.sendReadings(10, 15, 5);
+    PipelineCounters onRocksDb;
+    try (ServiceProcess again = ServiceProcess.start("backend-3-rocksdb", rocksDb)) {
+      again.awaitReady();
+      assertThat(restoredFrom(again)).as(again.output()).contains("chk-");
+      check.awaitDrained();
+      onRocksDb = check.awaitCounters(Span.sinceRestore("run after kill -9", again::counters));
+      assertThat(again.terminate(30)).isTrue();
+      assertThat(again.printed("stopped with savepoint")).as(again.output()).isTrue();
+    }
+
+    int mark = ledger.size();
+    ledger.sendRepeatsOf(14, "on-heap");
+    ledger.sendReadings(15, 20, 5);
+    Span onHeap;
+    try (ServiceProcess heap = ServiceProcess.start("backend-4-hashmap", props)) {
+      heap.awaitReady();
+      assertThat(restoredFrom(heap)).as(heap.output()).contains("savepoint-");
+      PipelineCounters counted = check.awaitCounters(
+          Span.exact("run on the heap from the savepoint", heap::counters, ledger.since(mark)));
+      onHeap = Span.exact("run on the heap from the savepoint", () -> counted, ledger.since(mark));
+      assertThat(heap.terminate(30)).isTrue();
+    }
+
+    check.assertExactlyOnce(Span.sinceRestore("run after kill -9", () -> onRocksDb), onHeap);
+  }
+
   private static String restoredFrom(ServiceProcess service) {
     return service.output().lines().filter(l -> l.contains("restored from")).findFirst().orElse("");
   }

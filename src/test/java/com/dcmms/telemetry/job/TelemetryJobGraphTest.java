@@ -50,8 +50,15 @@ class TelemetryJobGraphTest {
   }
 
   @Test
-  void deadLettersFromEverySubtaskGoToOneWriter() {
-    StreamGraph g = graph(Map.of("parallelism", "8"));
+  void deadLettersGoToAWriterPerSubtaskByDefault() {
+    StreamNode writer = node(graph(Map.of("parallelism", "8")), "dead letters: Writer");
+    assertThat(writer.getParallelism()).isEqualTo(8);
+    assertThat(writer.getInEdges().get(0).getPartitioner().toString()).isEqualTo("FORWARD");
+  }
+
+  @Test
+  void deadLettersFromEverySubtaskGoToOneWriterWhenAsked() {
+    StreamGraph g = graph(Map.of("parallelism", "8", "kafka.dead-letter-writers", "1"));
     StreamNode writer = node(g, "dead letters: Writer");
     assertThat(writer.getParallelism()).isEqualTo(1);
     assertThat(writer.getInEdges().get(0).getPartitioner().toString()).isEqualTo("REBALANCE");

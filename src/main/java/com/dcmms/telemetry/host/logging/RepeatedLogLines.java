@@ -23,6 +23,11 @@ public final class RepeatedLogLines implements Filter {
   private static final int MAX_LINES = 10_000;
   /** Numbers, addresses, hex ids: what changes between two repeats of one line. */
   private static final Pattern VARYING = Pattern.compile("[0-9a-fA-F]*[0-9][0-9a-fA-F]*");
+  /**
+   * The names Kafka's clients give themselves in every line ({@code [AdminClient clientId=…]}):
+   * the sinks' and the source's clients report one refused password each, in one line.
+   */
+  private static final Pattern CLIENT_IDS = Pattern.compile("((?:clientId|transactionalId)=)[^,\\]\\s]*");
 
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final LongSupplier clock;
@@ -77,7 +82,7 @@ public final class RepeatedLogLines implements Filter {
   }
 
   private static String normalized(String text) {
-    return text == null ? "" : VARYING.matcher(text).replaceAll("#");
+    return text == null ? "" : VARYING.matcher(CLIENT_IDS.matcher(text).replaceAll("$1#")).replaceAll("#");
   }
 
   /** When a line last passed, and how many like it were held back since. */

@@ -18,6 +18,7 @@ import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeOffsets;
+import org.apache.flink.runtime.state.KeyGroupsSavepointStateHandle;
 import org.apache.flink.runtime.state.KeyGroupsStateHandle;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.memory.ByteStreamStateHandle;
@@ -32,25 +33,38 @@ class SnapshotCompatibilityTest {
   Path dir;
 
   @Test
-  void refusesRocksDbsNativeCheckpointForHeapStateSayingWhatToDo() throws Exception {
+  void refusesRocksDbsCheckpointForHeapStateSayingWhatToDo() throws Exception {
     Path chk = snapshot("chk-7", new IncrementalRemoteKeyedStateHandle(UUID.randomUUID(), ALL, 7,
         List.of(), List.of(), new ByteStreamStateHandle("meta", new byte[] {1})));
 
-    assertThat(SnapshotCompatibility.holdsRocksDbNativeState(chk)).isTrue();
+    assertThat(SnapshotCompatibility.format(chk)).isEqualTo(SnapshotCompatibility.Format.ROCKSDB);
     assertThatThrownBy(() -> SnapshotCompatibility.requireRestorable(chk, "hashmap"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(chk.toString())
-        .hasMessageContaining("STATE_BACKEND=rocksdb")
+        .hasMessageContaining("format of state.backend=rocksdb")
+        .hasMessageContaining("Start once with STATE_BACKEND=rocksdb")
         .hasMessageContaining("POST /api/pipeline/stop");
     assertThatCode(() -> SnapshotCompatibility.requireRestorable(chk, "rocksdb")).doesNotThrowAnyException();
   }
 
   @Test
-  void acceptsStateInFlinksOwnFormatForEitherBackend() throws Exception {
-    Path savepoint = snapshot("savepoint-1", new KeyGroupsStateHandle(new KeyGroupRangeOffsets(ALL),
+  void refusesAHeapCheckpointForRocksDb() throws Exception {
+    Path chk = snapshot("chk-3", new KeyGroupsStateHandle(new KeyGroupRangeOffsets(ALL),
         new ByteStreamStateHandle("state", new byte[] {1})));
 
-    assertThat(SnapshotCompatibility.holdsRocksDbNativeState(savepoint)).isFalse();
+    assertThat(SnapshotCompatibility.format(chk)).isEqualTo(SnapshotCompatibility.Format.HASHMAP);
+    assertThatThrownBy(() -> SnapshotCompatibility.requireRestorable(chk, "rocksdb"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Start once with STATE_BACKEND=hashmap");
+    assertThatCode(() -> SnapshotCompatibility.requireRestorable(chk, "hashmap")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void acceptsACanonicalSavepointForEitherBackend() throws Exception {
+    Path savepoint = snapshot("savepoint-1", new KeyGroupsSavepointStateHandle(
+        new KeyGroupRangeOffsets(ALL), new ByteStreamStateHandle("state", new byte[] {1})));
+
+    assertThat(SnapshotCompatibility.format(savepoint)).isEqualTo(SnapshotCompatibility.Format.CANONICAL);
     assertThatCode(() -> SnapshotCompatibility.requireRestorable(savepoint, "hashmap")).doesNotThrowAnyException();
     assertThatCode(() -> SnapshotCompatibility.requireRestorable(savepoint, "rocksdb")).doesNotThrowAnyException();
   }

@@ -26,6 +26,17 @@ class RepeatedLogLinesTest {
   }
 
   @Test
+  void holdsBackTheSameLineOfAnotherClientOfTheSameKind() {
+    String admin = "org.apache.kafka.clients.admin.internals.AdminMetadataManager";
+    assertThat(passes(admin, "[AdminClient clientId=group-refused_aa390a54-enumerator-admin-client] "
+        + "Fatal error during metadata update")).isTrue();
+    assertThat(passes(admin, "[AdminClient clientId=tx-refused_aa390a54-validated] "
+        + "Fatal error during metadata update")).isFalse();
+    assertThat(passes(admin, "[AdminClient clientId=tx-refused_aa390a54-dlq] Connection refused"))
+        .as("another message of a client still passes").isTrue();
+  }
+
+  @Test
   void letsDifferentLinesLevelsAndLoggersThrough() {
     assertThat(passes(NETWORK_CLIENT, "Bootstrap broker 127.0.0.1:1 disconnected")).isTrue();
     assertThat(passes(NETWORK_CLIENT, "Connection to node 1 could not be established")).isTrue();

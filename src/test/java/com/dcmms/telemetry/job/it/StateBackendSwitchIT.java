@@ -2,6 +2,7 @@ package com.dcmms.telemetry.job.it;
 
 import static com.dcmms.telemetry.job.it.PipelineFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.devinfra.RealServers;
@@ -9,6 +10,7 @@ import com.dcmms.telemetry.host.flink.SnapshotCompatibility;
 import com.dcmms.telemetry.host.flink.SnapshotFinder;
 import com.dcmms.telemetry.job.TelemetryJob;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * State written under one state backend and read by the other, as when the service (heap state)
- * takes over from an earlier version (RocksDB) or a site moves to RocksDB: a canonical savepoint
- * of RocksDB resumes on the heap, and a heap checkpoint left by a hard stop resumes on RocksDB,
- * with dedup state intact each time (a near duplicate of a reading sent before is dropped).
+ * takes over from an earlier version (RocksDB) or a site moves to RocksDB: canonical savepoints
+ * carry the state across in both directions with dedup intact (a near duplicate of a reading
+ * sent before is dropped), and a checkpoint in the other backend's format is recognised as such.
  */
 @ExtendWith(RealServers.class)
 class StateBackendSwitchIT {
@@ -41,43 +43,58 @@ class StateBackendSwitchIT {
   @TempDir
   Path dir;
 
-  private final PipelineFixture fx = new PipelineFixture("backend-switch");
+  private final PipelineFixture fx = new PipelineFixture("backend_switch");
   private final long base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
   private static final int SENSORS = 8;
 
   @Test
-  void resumesFromEitherBackendsSnapshotWithDedupStateIntact() throws Exception {
+  void movesBetweenBackendsThroughSavepointsWithDedupStateIntact() throws Exception {
     fx.produce(fx.readings(0, 5, SENSORS, base, "site-s", "PRESSURE"));
     JobClient rocks = start("rocksdb", null);
     awaitRows(SENSORS * 5);
-    String savepoint = rocks.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-        SavepointFormatType.CANONICAL).get();
+    String fromRocksDb = stopWithSavepoint(rocks);
 
     fx.produce(nearDuplicates(4, "a"));
     fx.produce(fx.readings(5, 10, SENSORS, base, "site-s", "PRESSURE"));
-    assertThat(SnapshotCompatibility.holdsRocksDbNativeState(Path.of(java.net.URI.create(savepoint)))).isFalse();
-    JobClient heap = start("hashmap", savepoint);
+    assertThat(SnapshotCompatibility.format(Path.of(URI.create(fromRocksDb))))
+        .isEqualTo(SnapshotCompatibility.Format.CANONICAL);
+    JobClient heap = start("hashmap", fromRocksDb);
     awaitRows(SENSORS * 10);
-    // A hard stop: the newest retained checkpoint of the heap backend is what the next start finds.
+    // A hard stop: what the next start finds is the heap backend's own checkpoint, which RocksDB
+    // cannot read (its restore fails on the heap's key-group format), so the service refuses it.
     Path checkpoint = awaitCheckpointAfterRows(heap);
     heap.cancel().get();
+    assertThat(SnapshotCompatibility.format(checkpoint)).isEqualTo(SnapshotCompatibility.Format.HASHMAP);
+    assertThatThrownBy(() -> SnapshotCompatibility.requireRestorable(checkpoint, "rocksdb"))
+        .isInstanceOf(IllegalStateException.class);
 
+    // What the refusal says to do: resume on the heap, stop cleanly, then start on RocksDB.
     fx.produce(nearDuplicates(9, "b"));
     fx.produce(fx.readings(10, 15, SENSORS, base, "site-s", "PRESSURE"));
-    assertThat(SnapshotCompatibility.holdsRocksDbNativeState(checkpoint)).isFalse();
-    JobClient again = start("rocksdb", checkpoint.toUri().toString());
+    JobClient resumed = start("hashmap", checkpoint.toUri().toString());
+    awaitRows(SENSORS * 15);
+    String fromHeap = stopWithSavepoint(resumed);
+
+    fx.produce(nearDuplicates(14, "c"));
+    fx.produce(fx.readings(15, 20, SENSORS, base, "site-s", "PRESSURE"));
+    JobClient again = start("rocksdb", fromHeap);
     try {
-      awaitRows(SENSORS * 15);
+      awaitRows(SENSORS * 20);
       assertThat(again.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     } finally {
       again.cancel().get();
     }
 
     assertThat(fx.questDb().count("SELECT count() FROM " + fx.table + " WHERE event_id LIKE 'near-%'")).isZero();
-    assertThat(fx.questDb().count("SELECT count_distinct(event_id) FROM " + fx.table)).isEqualTo(SENSORS * 15);
+    assertThat(fx.questDb().count("SELECT count_distinct(event_id) FROM " + fx.table)).isEqualTo(SENSORS * 20);
     assertThat(fx.readCommittedJson(fx.validatedTopic))
-        .hasSize(SENSORS * 15)
+        .hasSize(SENSORS * 20)
         .noneMatch(r -> r.get("event_id").asText().startsWith("near-"));
+  }
+
+  private String stopWithSavepoint(JobClient job) throws Exception {
+    return job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+        SavepointFormatType.CANONICAL).get();
   }
 
   private JobClient start(String backend, String restoreFrom) throws Exception {
