@@ -45,7 +45,7 @@ class DeploymentFilesTest {
 
   @Test
   void everyFlinkDeploymentMatchesTheOperatorsCrdAndUsesKnownFlinkKeys() {
-    StructuralSchema crd = flinkDeploymentSchemaOrSkip();
+    StructuralSchema crd = flinkDeploymentSchema();
     for (Manifest m : Manifests.ofKind("FlinkDeployment")) {
       assertThat(crd.violations(m.doc())).as(m.toString()).isEmpty();
       List<String> keys = Pods.fieldNames(m.doc().at("/spec/flinkConfiguration"));
@@ -83,13 +83,13 @@ class DeploymentFilesTest {
 
   @Test
   void aFlinkDeploymentWithAnUnknownFlinkVersionIsCaught() throws IOException {
-    assertThat(flinkDeploymentSchemaOrSkip().violations(flinkDeployment("flinkVersion: v9_9")))
+    assertThat(flinkDeploymentSchema().violations(flinkDeployment("flinkVersion: v9_9")))
         .singleElement().asString().startsWith("spec.flinkVersion: 'v9_9' is not one of");
   }
 
   @Test
   void anUnknownOrMistypedFieldUnderFlinkDeploymentSpecIsCaught() throws IOException {
-    StructuralSchema crd = flinkDeploymentSchemaOrSkip();
+    StructuralSchema crd = flinkDeploymentSchema();
 
     assertThat(crd.violations(flinkDeployment("jobb: {jarURI: local:///x.jar}")))
         .singleElement().asString().startsWith("spec: unknown field 'jobb'");
@@ -366,11 +366,10 @@ class DeploymentFilesTest {
     assertThat(job.last("USER")).matches("[1-9][0-9]*(:[0-9]+)?");
   }
 
-  private static StructuralSchema flinkDeploymentSchemaOrSkip() {
-    Optional<StructuralSchema> schema = Manifests.flinkDeploymentSchema();
-    assumeTrue(schema.isPresent(), "the operator's CRD is not at "
-        + Manifests.FLINK_DEPLOYMENT_CRD.toAbsolutePath().normalize());
-    return schema.get();
+  /** A check that skipped when its schema is missing would be no check: a missing CRD fails. */
+  private static StructuralSchema flinkDeploymentSchema() {
+    return Manifests.flinkDeploymentSchema().orElseThrow(() -> new AssertionError(
+        "the operator's CRD is not at " + Manifests.FLINK_DEPLOYMENT_CRD.toAbsolutePath().normalize()));
   }
 
   private static JsonNode flinkDeployment(String specLine) throws IOException {

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 /** The project's Kubernetes manifests, read as the API server would receive them, and their schemas. */
 final class Manifests {
   static final Path K8S = Path.of("k8s");
-  /** The operator's CRD, shared data next to the project (never copied into it). */
+  /** The operator's CRD, kept with the tests (its origin and licence in the folder's README). */
   static final Path FLINK_DEPLOYMENT_CRD =
-      Path.of("..", "shared", "k8s-crds", "flinkdeployments.flink.apache.org-v1.yml");
+      Path.of("src", "test", "resources", "k8s-crds", "flinkdeployments.flink.apache.org-v1.yml");
 
   /** Duplicate keys are refused: the API server's YAML decoder refuses them too. */
   static final YAMLMapper YAML = YAMLMapper.builder()
@@ -89,7 +89,7 @@ final class Manifests {
         .orElseGet(() -> List.of("kind '" + kind + "' has no allow-list: add it to CoreKinds"));
   }
 
-  /** The FlinkDeployment schema of the operator's CRD, when the shared CRD file is there. */
+  /** The FlinkDeployment schema of the operator's CRD, when the CRD file is there. */
   static synchronized Optional<StructuralSchema> flinkDeploymentSchema() {
     // Half a megabyte of YAML: read once per test run.
     if (flinkDeploymentSchema == null) {
