@@ -256,6 +256,20 @@ public final class PipelineFixture {
     return records;
   }
 
+  /**
+   * A near duplicate (0.2 % higher, half a second later) of reading {@code lastReading} of each
+   * of {@link #readings}' sensors, with event ids {@code near-<tag><sensor>}: dedup drops them all.
+   */
+  public List<ProducerRecord<byte[], byte[]>> nearDuplicates(int sensors, int lastReading, String tag,
+      long base, String site) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int s = 0; s < sensors; s++) {
+      records.add(raw(event("near-" + tag + s, base + lastReading * 1_000L + 500, site, "asset-1",
+          "sensor-" + s, "PRESSURE", readingValue(s, lastReading) * 1.002, "u")));
+    }
+    return records;
+  }
+
   /** The value {@link #readings} gives reading {@code i} of sensor {@code s}. */
   public static double readingValue(int sensor, int i) {
     return 100 + sensor + (i % 2) * 10;

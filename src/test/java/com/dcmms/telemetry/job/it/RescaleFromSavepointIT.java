@@ -1,6 +1,5 @@
 package com.dcmms.telemetry.job.it;
 
-import static com.dcmms.telemetry.job.it.PipelineFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dcmms.telemetry.devinfra.RealServers;
@@ -9,7 +8,6 @@ import com.dcmms.telemetry.job.TelemetryJobOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -44,11 +42,11 @@ class RescaleFromSavepointIT {
     String savepoint = runUntil(3, null, sensors * 5);
 
     // Near duplicates (within 1 % and the window) of every sensor's last reading: all dropped.
-    fx.produce(nearDuplicates(sensors, 4, "a"));
+    fx.produce(fx.nearDuplicates(sensors, 4, "a", base, "site-r"));
     fx.produce(fx.readings(5, 10, sensors, base, "site-r", "PRESSURE"));
     savepoint = runUntil(1, savepoint, sensors * 10);
 
-    fx.produce(nearDuplicates(sensors, 9, "b"));
+    fx.produce(fx.nearDuplicates(sensors, 9, "b", base, "site-r"));
     fx.produce(fx.readings(10, 15, sensors, base, "site-r", "PRESSURE"));
     runUntil(2, savepoint, sensors * 15);
 
@@ -79,14 +77,5 @@ class RescaleFromSavepointIT {
       job.cancel().get();
       throw e;
     }
-  }
-
-  private List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> nearDuplicates(
-      int sensors, int lastReading, String tag) {
-    return java.util.stream.IntStream.range(0, sensors)
-        .mapToObj(s -> fx.raw(event("near-" + tag + s, base + lastReading * 1_000L + 500, "site-r",
-            "asset-1", "sensor-" + s, "PRESSURE",
-            PipelineFixture.readingValue(s, lastReading) * 1.002, "u")))
-        .toList();
   }
 }

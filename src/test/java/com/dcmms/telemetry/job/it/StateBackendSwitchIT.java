@@ -1,6 +1,5 @@
 package com.dcmms.telemetry.job.it;
 
-import static com.dcmms.telemetry.job.it.PipelineFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -54,7 +52,7 @@ class StateBackendSwitchIT {
     awaitRows(SENSORS * 5);
     String fromRocksDb = stopWithSavepoint(rocks);
 
-    fx.produce(nearDuplicates(4, "a"));
+    fx.produce(fx.nearDuplicates(SENSORS, 4, "a", base, "site-s"));
     fx.produce(fx.readings(5, 10, SENSORS, base, "site-s", "PRESSURE"));
     assertThat(SnapshotCompatibility.format(Path.of(URI.create(fromRocksDb))))
         .isEqualTo(SnapshotCompatibility.Format.CANONICAL);
@@ -69,13 +67,13 @@ class StateBackendSwitchIT {
         .isInstanceOf(IllegalStateException.class);
 
     // What the refusal says to do: resume on the heap, stop cleanly, then start on RocksDB.
-    fx.produce(nearDuplicates(9, "b"));
+    fx.produce(fx.nearDuplicates(SENSORS, 9, "b", base, "site-s"));
     fx.produce(fx.readings(10, 15, SENSORS, base, "site-s", "PRESSURE"));
     JobClient resumed = start("hashmap", checkpoint.toUri().toString());
     awaitRows(SENSORS * 15);
     String fromHeap = stopWithSavepoint(resumed);
 
-    fx.produce(nearDuplicates(14, "c"));
+    fx.produce(fx.nearDuplicates(SENSORS, 14, "c", base, "site-s"));
     fx.produce(fx.readings(15, 20, SENSORS, base, "site-s", "PRESSURE"));
     JobClient again = start("rocksdb", fromHeap);
     try {
@@ -121,14 +119,5 @@ class StateBackendSwitchIT {
     return await().atMost(Duration.ofMinutes(1)).until(
         () -> SnapshotFinder.newest(jobDir, dir.resolve("none").toString()).orElse(null),
         p -> p != null && !Optional.of(p).equals(first));
-  }
-
-  private List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> nearDuplicates(
-      int lastReading, String tag) {
-    return java.util.stream.IntStream.range(0, SENSORS)
-        .mapToObj(s -> fx.raw(event("near-" + tag + s, base + lastReading * 1_000L + 500, "site-s",
-            "asset-1", "sensor-" + s, "PRESSURE",
-            PipelineFixture.readingValue(s, lastReading) * 1.002, "u")))
-        .toList();
   }
 }
