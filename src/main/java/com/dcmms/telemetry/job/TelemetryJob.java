@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -47,6 +49,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <p>{@link #main} is the cluster entry point ({@code flink run -p 32 telemetry-job.jar
  * --kafka.bootstrap-servers …}); the embedded service builds the same graph with {@link #build}.
+ * The graph takes its edges: {@link #read} gives any source the job's event time, {@link #wire}
+ * sends its records to any {@link Outputs}, so tests run the same graph with in-memory edges.
  * Operator uids are stable so that state survives upgrades and changes of parallelism.
  */
 public final class TelemetryJob {
@@ -106,13 +110,32 @@ public final class TelemetryJob {
     return c;
   }
 
-  /** Wires the whole graph into {@code env}. */
+  /** Wires the whole graph into {@code env} with its real edges: Kafka in, QuestDB and Kafka out. */
   public static void build(StreamExecutionEnvironment env, TelemetryJobOptions o) {
-    env.setMaxParallelism(o.maxParallelism());
+    wire(read(env, source(o), o), outputs(o), o);
+  }
 
-    SingleOutputStreamOperator<TelemetryReading> readings = env
-        .fromSource(source(o), watermarks(o), "raw")
-        .uid(UID_SOURCE)
+  /**
+   * The parsed records of {@code source} with the job's event time: watermarks are assigned in
+   * the source (per split, aligned across subtasks), so any source, Kafka's or a test's, gives the
+   * same event-time semantics.
+   */
+  public static DataStream<ParsedRecord> read(StreamExecutionEnvironment env,
+      Source<ParsedRecord, ?, ?> source, TelemetryJobOptions o) {
+    env.setMaxParallelism(o.maxParallelism());
+    return env.fromSource(source, watermarks(o), "raw").uid(UID_SOURCE);
+  }
+
+  /** The real outputs: QuestDB, validated_telemetry and the dead-letter topic. */
+  public static Outputs outputs(TelemetryJobOptions o) {
+    return new Outputs(new QuestDbSink(QuestDbSettings.from(o)),
+        kafkaSink(o, new ValidatedTelemetrySerializer(o.validatedTopic()), "validated"),
+        kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), "dlq"));
+  }
+
+  /** Validates, deduplicates and sends the parsed records to the outputs. */
+  public static void wire(DataStream<ParsedRecord> records, Outputs out, TelemetryJobOptions o) {
+    SingleOutputStreamOperator<TelemetryReading> readings = records
         .process(new RouteRejected())
         .uid(UID_VALIDATE)
         .name("validate");
@@ -126,35 +149,35 @@ public final class TelemetryJob {
         .uid(UID_DEDUP);
 
     // The job's parallelism: ours embedded, `flink run -p N` on a cluster.
-    int writers = Math.min(o.questDbWriters() == 0 ? env.getParallelism() : o.questDbWriters(),
-        env.getParallelism());
+    int parallelism = records.getExecutionEnvironment().getParallelism();
+    int writers = Math.min(o.questDbWriters() == 0 ? parallelism : o.questDbWriters(), parallelism);
     // Fewer writers than subtasks: each takes the readings of a few dedup subtasks (rescale is
     // pointwise, unlike rebalance's all-to-all).
-    DataStream<TelemetryReading> toQuestDb =
-        writers < env.getParallelism() ? distinct.rescale() : distinct;
-    var questDbSink = toQuestDb.sinkTo(new QuestDbSink(QuestDbSettings.from(o)))
+    DataStream<TelemetryReading> toQuestDb = writers < parallelism ? distinct.rescale() : distinct;
+    var questDbSink = toQuestDb.sinkTo(out.questDb())
         .uid(UID_QUESTDB_SINK)
         .name("QuestDB");
     if (o.questDbWriters() > 0) {
       questDbSink.setParallelism(writers);
     }
-    distinct.sinkTo(kafkaSink(o, new ValidatedTelemetrySerializer(o.validatedTopic()), "validated"))
+    distinct.sinkTo(out.validated())
         .uid(UID_VALIDATED_SINK)
         .name("validated");
-    var deadLetterSink = deadLetters
-        .sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), "dlq"))
+    var deadLetterSink = deadLetters.sinkTo(out.deadLetters())
         .uid(UID_DEAD_LETTER_SINK)
         .name("dead letters");
     // Dead letters are rare: where every thread counts (the embedded service), fewer writers save
     // a transactional producer, with its thread and buffers, per subtask.
     if (o.deadLetterWriters() > 0) {
-      deadLetterSink.setParallelism(Math.min(o.deadLetterWriters(), env.getParallelism()));
+      deadLetterSink.setParallelism(Math.min(o.deadLetterWriters(), parallelism));
     }
   }
 
+  /** Where the graph's records go: distinct readings to two outputs, rejected records to one. */
+  public record Outputs(Sink<TelemetryReading> questDb, Sink<TelemetryReading> validated,
+      Sink<DeadLetter> deadLetters) {}
+
   static KafkaSource<ParsedRecord> source(TelemetryJobOptions o) {
-    EventValidator validator =
-        new EventValidator(o.maxEventAge(), o.maxFutureSkew(), o.sensorRanges());
     OffsetResetStrategy reset = o.offsetReset().equals("latest")
         ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
     var builder = KafkaSource.<ParsedRecord>builder()
@@ -162,11 +185,17 @@ public final class TelemetryJob {
         .setTopics(o.rawTopic())
         .setGroupId(o.groupId())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-        .setDeserializer(new RawTelemetryDeserializer(validator))
+        .setDeserializer(deserializer(o))
         .setClientIdPrefix(o.groupId())
         .setProperty("commit.offsets.on.checkpoint", "true");
     o.kafkaProperties().forEach(builder::setProperty);
     return builder.build();
+  }
+
+  /** Parses and validates each raw record into a reading or a dead letter, whatever its source. */
+  public static RawTelemetryDeserializer deserializer(TelemetryJobOptions o) {
+    return new RawTelemetryDeserializer(
+        new EventValidator(o.maxEventAge(), o.maxFutureSkew(), o.sensorRanges()));
   }
 
   static WatermarkStrategy<ParsedRecord> watermarks(TelemetryJobOptions o) {

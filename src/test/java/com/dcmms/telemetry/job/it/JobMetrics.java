@@ -14,26 +14,26 @@ import org.apache.flink.runtime.metrics.scope.ScopeFormat;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 
 /** The job's own Flink metrics on a test MiniCluster, summed over subtasks. */
-final class JobMetrics {
+public final class JobMetrics {
   private final InMemoryReporter reporter = InMemoryReporter.createWithRetainedMetrics();
 
   /** The MiniCluster configuration that reports to this. */
-  Configuration configuration() {
+  public Configuration configuration() {
     return reporter.addToConfiguration(new Configuration());
   }
 
   /** The sum of a metric over all subtasks of the job, e.g. {@code questdbRowsWritten}. */
-  double sum(JobID job, String name) {
+  public double sum(JobID job, String name) {
     return sum(job, id -> id.endsWith("." + name));
   }
 
   /** The sum of a metric of one operator, e.g. ("validate", "numRecordsIn"). */
-  double sum(JobID job, String operator, String name) {
+  public double sum(JobID job, String operator, String name) {
     return sum(job, id -> id.matches(".*\\." + operator + "\\.\\d+\\." + name));
   }
 
   /** The pipeline's counters over every attempt of every subtask: exact for a job that never restarted. */
-  PipelineCounters counters(JobID job) {
+  public PipelineCounters counters(JobID job) {
     return PipelineCounters.from((name, labels) -> total(job, name, labels, false));
   }
 
@@ -41,7 +41,7 @@ final class JobMetrics {
    * The counters of each subtask's latest attempt: after a restart, what the job counted since it
    * restored its checkpoint, replayed records included.
    */
-  PipelineCounters latestAttemptCounters(JobID job) {
+  public PipelineCounters latestAttemptCounters(JobID job) {
     return PipelineCounters.from((name, labels) -> total(job, name, labels, true));
   }
 
