@@ -1,6 +1,5 @@
 package com.dcmms.telemetry.cluster;
 
-import static com.dcmms.telemetry.job.it.PipelineFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import com.dcmms.telemetry.devinfra.RealServers;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
 import com.dcmms.telemetry.job.it.PipelineFixture;
 import com.dcmms.telemetry.job.it.TelemetryJobIT;
+import com.dcmms.telemetry.testkit.Events;
 import com.dcmms.telemetry.tools.monitor.FlinkRestSource;
 import com.dcmms.telemetry.tools.monitor.Http;
 import com.dcmms.telemetry.tools.monitor.Sample;
@@ -196,8 +196,8 @@ class FlinkClusterIT {
   /** Every sensor's reading {@code i} again, 0.5 s later and 0.2 % off: within the deadband. */
   private List<ProducerRecord<byte[], byte[]>> nearDuplicatesOfReading(int i) {
     return IntStream.range(0, SENSORS)
-        .mapToObj(s -> fx.raw(event("near-s" + s + "-r" + i, base + i * 1_000L + 500, SITE,
-            "asset-1", "sensor-" + s, TYPE, PipelineFixture.readingValue(s, i) * 1.002, "u")))
+        .mapToObj(s -> fx.raw(Events.nearDuplicate("near-s" + s + "-r" + i, s, i, 500, base, SITE,
+            TYPE)))
         .toList();
   }
 

@@ -176,7 +176,7 @@ class EdgeImageIT {
     Map<String, Double> expected = new TreeMap<>();
     for (int i = 0; i < READINGS; i++) {
       for (int s = 0; s < SENSORS; s++) {
-        expected.put("s" + s + "-r" + i, PipelineFixture.readingValue(s, i));
+        expected.put("s" + s + "-r" + i, com.dcmms.telemetry.testkit.Events.readingValue(s, i));
       }
     }
     awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), expected.size());

@@ -1,9 +1,10 @@
 package com.dcmms.telemetry.faults;
 
-import static com.dcmms.telemetry.job.it.PipelineFixture.event;
+import static com.dcmms.telemetry.testkit.Events.event;
 
 import com.dcmms.telemetry.job.it.PipelineFixture;
 import com.dcmms.telemetry.job.rules.RejectReason;
+import com.dcmms.telemetry.testkit.Events;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * (dropped), or a rejected record (dead-lettered with its reason). Each entry is named by where it
  * landed ({@code partition@offset}), as its dead letter names it.
  *
- * <p>Readings are those of {@link PipelineFixture#readings}: reading {@code i} of sensor
+ * <p>Readings are those of {@link Events#series}: reading {@code i} of sensor
  * {@code s} has event id {@code s<s>-r<i>}, timestamp {@code base + i s} and a value 10 % away
  * from reading {@code i - 1}, so each one passes the deadband. Keep a test's readings within a
  * dedup window (60 s of event time) of the repeats it sends, or they are no longer duplicates.
@@ -87,8 +88,8 @@ public final class SentLedger {
       planned.add(new Entry(null, Outcome.EXACT_DUPLICATE, null, null));
     }
     for (int s = 0; s < sensors; s++) {
-      records.add(fx.raw(event("near-" + tag + "-s" + s + "-r" + i, base + i * 1_000L + later, site,
-          "asset-1", "sensor-" + s, TYPE, PipelineFixture.readingValue(s, i) * 1.002, "u")));
+      records.add(fx.raw(Events.nearDuplicate("near-" + tag + "-s" + s + "-r" + i, s, i, later,
+          base, site, TYPE)));
       planned.add(new Entry(null, Outcome.NEAR_DUPLICATE, null, null));
     }
     send(records, planned);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dcmms.telemetry.job.records.TelemetryReading;
 import com.dcmms.telemetry.job.rules.Deduplicator;
+import com.dcmms.telemetry.testkit.Events;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -363,18 +364,7 @@ class DeduplicateReadingsTest {
 
   private static TelemetryReading reading(String sensor, String eventId, long timestamp,
       double value, String qualityFlag) {
-    TelemetryReading r = new TelemetryReading();
-    r.eventId = eventId;
-    r.timestamp = timestamp;
-    r.siteId = "site-1";
-    r.assetId = "inverter-7";
-    r.sensorId = sensor;
-    r.sensorType = "TEMPERATURE";
-    r.value = value;
-    r.unit = "celsius";
-    r.qualityFlag = qualityFlag;
-    r.source = "MQTT";
-    r.schemaVersion = "1.0.0";
-    return r;
+    return Events.reading().sensor(sensor).id(eventId).at(timestamp).value(value)
+        .quality(qualityFlag).build();
   }
 }

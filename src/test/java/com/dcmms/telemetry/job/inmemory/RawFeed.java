@@ -40,6 +40,11 @@ public final class RawFeed implements Serializable {
     return add(Events.key(event), Events.bytes(event));
   }
 
+  /** Adds an event to this partition, keyed as the MQTT bridge keys it. */
+  public Landed add(int partition, ObjectNode event) {
+    return add(partition, Events.key(event), Events.bytes(event));
+  }
+
   public Landed add(String key, String value) {
     return add(key, value.getBytes(StandardCharsets.UTF_8));
   }

@@ -116,7 +116,9 @@ public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.S
 
     @Override
     public void addSplitsBack(List<Split> splits, int subtask) {
-      // Splits of a failed reader come back from its checkpointed state, not from here.
+      // Assigned after the last checkpoint: no snapshot has their position, so read them again
+      // from the start when the reader comes back.
+      splits.forEach(s -> unassigned.add(s.partition()));
     }
 
     @Override

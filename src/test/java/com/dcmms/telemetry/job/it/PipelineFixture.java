@@ -4,6 +4,7 @@ import com.dcmms.telemetry.devinfra.EmbeddedKafka;
 import com.dcmms.telemetry.devinfra.EmbeddedQuestDb;
 import com.dcmms.telemetry.devinfra.RealServers;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
+import com.dcmms.telemetry.testkit.Events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * transactional ids, so tests never see each other's data.
  */
 public final class PipelineFixture {
-  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = Events.JSON;
   /** Largest raw record the tests send, once {@link #allowLargeRawRecords()}. */
   public static final int MAX_RAW_RECORD_BYTES = 4 * 1024 * 1024;
 
@@ -161,9 +162,7 @@ public final class PipelineFixture {
   }
 
   public ProducerRecord<byte[], byte[]> raw(ObjectNode event) {
-    String key = event.path("site_id").asText() + ':' + event.path("asset_id").asText() + ':'
-        + event.path("sensor_id").asText();
-    return raw(key, event.toString());
+    return raw(Events.key(event), event.toString());
   }
 
   /** Every committed record of a topic, read with read_committed up to its end. */
@@ -212,12 +211,8 @@ public final class PipelineFixture {
   /** A MiniCluster with this configuration, e.g. a metric reporter's. */
   public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(int taskManagers,
       int slots, org.apache.flink.configuration.Configuration configuration) {
-    return new org.apache.flink.test.junit5.MiniClusterExtension(
-        new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(configuration)
-            .setNumberTaskManagers(taskManagers)
-            .setNumberSlotsPerTaskManager(slots)
-            .build());
+    return com.dcmms.telemetry.job.inmemory.InMemoryPipeline.miniCluster(taskManagers, slots,
+        configuration);
   }
 
   /** Starts the whole job with these options on the cluster of the calling test. */
@@ -239,54 +234,16 @@ public final class PipelineFixture {
     return env.executeAsync(com.dcmms.telemetry.job.TelemetryJob.JOB_NAME);
   }
 
-  /**
-   * Readings {@code from..to-1} (one second apart from {@code base}) of sensors
-   * {@code sensor-0..sensors-1} at one site; values alternate by 10 %, so each passes the deadband.
-   * Event ids are {@code s<sensor>-r<i>}.
-   */
+  /** {@link Events#series}' readings {@code from..to-1} of {@code sensors} sensors, keyed by sensor. */
   public List<ProducerRecord<byte[], byte[]>> readings(int from, int to, int sensors, long base,
       String site, String type) {
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      for (int s = 0; s < sensors; s++) {
-        records.add(raw(event("s" + s + "-r" + i, base + i * 1_000L, site, "asset-1",
-            "sensor-" + s, type, readingValue(s, i), "u")));
-      }
-    }
-    return records;
+    return Events.series(from, to, sensors, base, site, type).stream().map(this::raw).toList();
   }
 
-  /**
-   * A near duplicate (0.2 % higher, half a second later) of reading {@code lastReading} of each
-   * of {@link #readings}' sensors, with event ids {@code near-<tag><sensor>}: dedup drops them all.
-   */
+  /** {@link Events#nearDuplicates} of reading {@code lastReading}: dedup drops them all. */
   public List<ProducerRecord<byte[], byte[]>> nearDuplicates(int sensors, int lastReading, String tag,
       long base, String site) {
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int s = 0; s < sensors; s++) {
-      records.add(raw(event("near-" + tag + s, base + lastReading * 1_000L + 500, site, "asset-1",
-          "sensor-" + s, "PRESSURE", readingValue(s, lastReading) * 1.002, "u")));
-    }
-    return records;
-  }
-
-  /** The value {@link #readings} gives reading {@code i} of sensor {@code s}. */
-  public static double readingValue(int sensor, int i) {
-    return 100 + sensor + (i % 2) * 10;
-  }
-
-  /** A valid event of the contract; tests change fields from here. */
-  public static ObjectNode event(String eventId, long timestamp, String site, String asset,
-      String sensor, String type, double value, String unit) {
-    ObjectNode e = JSON.createObjectNode();
-    e.put("event_id", eventId);
-    e.put("timestamp", timestamp);
-    e.put("site_id", site);
-    e.put("asset_id", asset);
-    e.put("sensor_id", sensor);
-    e.put("sensor_type", type);
-    e.put("value", value);
-    e.put("unit", unit);
-    return e;
+    return Events.nearDuplicates(sensors, lastReading, tag, base, site).stream().map(this::raw)
+        .toList();
   }
 }

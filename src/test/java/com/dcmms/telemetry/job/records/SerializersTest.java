@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dcmms.telemetry.job.rules.EventValidator;
 import com.dcmms.telemetry.job.rules.SensorTypes;
+import com.dcmms.telemetry.testkit.Events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -393,21 +394,9 @@ class SerializersTest {
   }
 
   private static TelemetryReading reading() {
-    TelemetryReading r = new TelemetryReading();
-    r.eventId = "evt-0001";
-    r.timestamp = T;
-    r.siteId = "site-1";
-    r.assetId = "inverter-7";
-    r.sensorId = "temp-3";
-    r.sensorType = "TEMPERATURE";
-    r.value = 42.5;
-    r.unit = "celsius";
-    r.qualityFlag = "OUT_OF_RANGE";
-    r.metadataJson = "{\"firmware\":\"2.4.1\",\"note\":\"a \\\"quoted\\\" é\"}";
-    r.source = "MODBUS";
-    r.schemaVersion = "1.0.0";
-    r.processedAt = T + 250;
-    return r;
+    return Events.reading().at(T).value(42.5).quality("OUT_OF_RANGE").source("MODBUS")
+        .metadata("{\"firmware\":\"2.4.1\",\"note\":\"a \\\"quoted\\\" é\"}")
+        .processedAt(T + 250).build();
   }
 
   private static DeadLetter deadLetter(byte[] payload) {

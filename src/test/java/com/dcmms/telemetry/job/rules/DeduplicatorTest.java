@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dcmms.telemetry.job.records.TelemetryReading;
 import com.dcmms.telemetry.job.rules.Deduplicator.Verdict;
+import com.dcmms.telemetry.testkit.Events;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -323,18 +324,6 @@ class DeduplicatorTest {
 
   private static TelemetryReading reading(String eventId, long timestamp, double value,
       String qualityFlag) {
-    TelemetryReading r = new TelemetryReading();
-    r.eventId = eventId;
-    r.timestamp = timestamp;
-    r.siteId = "site-1";
-    r.assetId = "inverter-7";
-    r.sensorId = "temp-3";
-    r.sensorType = "TEMPERATURE";
-    r.value = value;
-    r.unit = "celsius";
-    r.qualityFlag = qualityFlag;
-    r.source = "MQTT";
-    r.schemaVersion = "1.0.0";
-    return r;
+    return Events.reading().id(eventId).at(timestamp).value(value).quality(qualityFlag).build();
   }
 }
