@@ -87,7 +87,8 @@ class TelemetryJobGraphTest {
     StreamGraph real = graph(Map.of("parallelism", "4", "questdb.writers", "2",
         "kafka.dead-letter-writers", "1"));
     assertThat(shape(env.getStreamGraph())).isEqualTo(shape(real))
-        .contains("raw-telemetry-source raw 4", "dedup dedup 4", "questdb-sink QuestDB: Writer 2 RESCALE",
+        .contains("raw-telemetry-source raw 4", "dedup dedup 4 HASH",
+            "questdb-sink QuestDB: Writer 2 RESCALE",
             "dead-letter-sink dead letters: Writer 1 REBALANCE");
   }
 
