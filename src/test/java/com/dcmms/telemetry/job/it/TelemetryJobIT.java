@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.devinfra.RealServers;
+import com.dcmms.telemetry.docs.ContractSchemas;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole graph on a MiniCluster (two TaskManagers, parallelism 2) against the real Kafka
  * broker and QuestDB server: a fixed corpus gives exactly the expected rows, validated records
- * and dead letters.
+ * and dead letters, and every record read back matches the contract's JSON Schema.
  */
 @ExtendWith(RealServers.class)
 public class TelemetryJobIT {
@@ -132,8 +134,10 @@ public class TelemetryJobIT {
 
   private void assertValidatedRecords(List<String> expectedIds) {
     var records = fx.readCommitted(fx.validatedTopic);
+    Schema schema = ContractSchemas.load(ContractSchemas.VALIDATED_TELEMETRY);
     Map<String, JsonNode> byId = new TreeMap<>();
     for (var r : records) {
+      ContractSchemas.assertMatches(schema, r.value(), "validated_telemetry record");
       JsonNode json = PipelineFixture.parse(r.value());
       assertThat(byId.put(json.get("event_id").asText(), json)).as("duplicate").isNull();
       assertThat(new String(r.key())).isEqualTo(json.get("site_id").asText() + ':'
@@ -154,6 +158,9 @@ public class TelemetryJobIT {
   }
 
   private void assertDeadLetters(Map<String, String> rejectedText) {
+    Schema schema = ContractSchemas.load(ContractSchemas.DEAD_LETTER);
+    fx.readCommitted(fx.deadLetterTopic)
+        .forEach(r -> ContractSchemas.assertMatches(schema, r.value(), "dead letter"));
     List<JsonNode> letters = fx.readCommittedJson(fx.deadLetterTopic);
     Map<String, String> byPayload = new TreeMap<>();
     List<String> others = new ArrayList<>();
