@@ -1,0 +1,47 @@
+package com.dcmms.telemetry.monitoring;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Prometheus's own checker, from Debian's {@code prometheus} package (.ci/run installs it). */
+final class Promtool {
+  private Promtool() {}
+
+  /** How a promtool run ended and what it printed. */
+  record Result(List<String> command, int exitCode, String output) {
+    @Override
+    public String toString() {
+      return String.join(" ", command) + " exited with " + exitCode + ":\n" + output;
+    }
+  }
+
+  /** The path of promtool, or an error that says how to install it: a missing tool fails the build. */
+  static Path path() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "promtool");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new AssertionError("promtool is not on the PATH: install Debian's prometheus package "
+        + "(apt-get install -y prometheus), as .ci/run does");
+  }
+
+  static Result run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(path().toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in 60 s:\n" + output);
+    }
+    return new Result(command, p.exitValue(), output);
+  }
+}
