@@ -2,8 +2,6 @@ package com.dcmms.telemetry.monitoring;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,21 +18,9 @@ final class Promtool {
     }
   }
 
-  /** The path of promtool, or an error that says how to install it: a missing tool fails the build. */
-  static Path path() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "promtool");
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AssertionError("promtool is not on the PATH: install Debian's prometheus package "
-        + "(apt-get install -y prometheus), as .ci/run does");
-  }
-
   static Result run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(path().toString());
+    command.add(PrometheusServer.onPath("promtool").toString());
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
