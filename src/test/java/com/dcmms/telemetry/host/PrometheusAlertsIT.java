@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Prometheus server with the shipped alert rules, scraping the packaged service's
  * {@code /q/metrics}: the QuestDB alert fires while QuestDB is away and resolves once it is back,
- * and nothing else fires on a healthy service.
+ * nothing else fires on a healthy service, and Prometheus types Flink's histograms as summaries.
  */
 @ExtendWith(RealServers.class)
 class PrometheusAlertsIT {
@@ -58,6 +58,11 @@ class PrometheusAlertsIT {
           prometheus.query("sum(flink_taskmanager_job_task_operator_questdbUnavailable)") == 0
               && prometheus.query("sum(flink_jobmanager_numRunningJobs)") == 1);
       assertThat(firing(prometheus)).as("alerts firing on a healthy service").isEmpty();
+      // Prometheus reads Flink's histograms from the service as summaries, counters as gauges.
+      assertThat(prometheus.metadataType("flink_taskmanager_job_task_mailboxLatencyMs"))
+          .isEqualTo("summary");
+      assertThat(prometheus.metadataType("flink_taskmanager_job_task_operator_questdbRowsWritten"))
+          .isEqualTo("gauge");
 
       fx.questDb().stop();
       long stoppedAt = System.nanoTime();

@@ -98,6 +98,12 @@ public final class PrometheusServer implements AutoCloseable {
     return health;
   }
 
+  /** The type Prometheus recorded for a metric from its scrapes ({@code /api/v1/metadata}); empty if unknown. */
+  public String metadataType(String metric) throws IOException, InterruptedException {
+    return get("/api/v1/metadata?metric=" + java.net.URLEncoder.encode(metric, StandardCharsets.UTF_8))
+        .at("/data/" + metric + "/0/type").asText();
+  }
+
   /** The value of an instant query's first sample; NaN when the result is empty. */
   public double query(String promql) throws IOException, InterruptedException {
     JsonNode result = get("/api/v1/query?query="
