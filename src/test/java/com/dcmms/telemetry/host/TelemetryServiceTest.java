@@ -135,6 +135,24 @@ class TelemetryServiceTest {
 
   @Test
   @Order(4)
+  void everyMetricTheDashboardAndTheAlertsQueryIsInTheScrape() throws Exception {
+    String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    // Kept for whoever edits the dashboard next: what the service really exposes.
+    java.nio.file.Path copy = java.nio.file.Path.of("target", "monitoring", "service-scrape.txt");
+    java.nio.file.Files.createDirectories(copy.getParent());
+    java.nio.file.Files.writeString(copy, scrape);
+
+    assertThat(com.dcmms.telemetry.monitoring.MonitoringFiles.missingFrom(scrape))
+        .as("metrics the dashboard or the alerts query that /q/metrics lacks (scrape in %s)", copy)
+        .isEmpty();
+    // Flink's histograms are summaries, as its Prometheus reporter types them.
+    assertThat(scrape).contains("# TYPE flink_taskmanager_job_task_mailboxLatencyMs summary")
+        .containsPattern("flink_taskmanager_job_task_mailboxLatencyMs_count\\{[^}]*} ")
+        .doesNotContain("# TYPE flink_taskmanager_job_task_mailboxLatencyMs gauge");
+  }
+
+  @Test
+  @Order(4)
   void theMonitorReadsTheServicesThroughputCheckpointsAndBackpressure() throws Exception {
     int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
         .getValue("quarkus.http.test-port", Integer.class);
