@@ -186,10 +186,22 @@ public final class TelemetryJob {
         .setGroupId(o.groupId())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
         .setDeserializer(deserializer(o))
-        .setClientIdPrefix(o.groupId())
-        .setProperty("commit.offsets.on.checkpoint", "true");
-    o.kafkaProperties().forEach(builder::setProperty);
+        .setClientIdPrefix(o.groupId());
+    consumerSettings(o).forEach(builder::setProperty);
     return builder.build();
+  }
+
+  /** The source's consumer settings; kafka.property.* wins over ours. */
+  static Map<String, String> consumerSettings(TelemetryJobOptions o) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("commit.offsets.on.checkpoint", "true");
+    // A reader keeps what it fetched on the heap until the job has taken it; Kafka's 1 MiB per
+    // partition and 50 MiB per fetch made that much of a drain's live heap, and so of the
+    // collector's work. A quarter MiB still holds about a thousand readings per partition.
+    p.put("max.partition.fetch.bytes", Integer.toString(256 * 1024));
+    p.put("fetch.max.bytes", Integer.toString(1024 * 1024));
+    p.putAll(o.kafkaProperties());
+    return p;
   }
 
   /** Parses and validates each raw record into a reading or a dead letter, whatever its source. */

@@ -7,14 +7,19 @@ import com.dcmms.telemetry.devinfra.RealServers;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
 import com.dcmms.telemetry.job.it.PipelineFixture;
 import com.dcmms.telemetry.job.it.TelemetryJobIT;
+import com.dcmms.telemetry.monitoring.MonitoringFiles;
 import com.dcmms.telemetry.testkit.Events;
 import com.dcmms.telemetry.tools.monitor.FlinkRestSource;
 import com.dcmms.telemetry.tools.monitor.Http;
 import com.dcmms.telemetry.tools.monitor.Sample;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +101,7 @@ class FlinkClusterIT {
       assertRunsAtFullParallelismOnEveryTaskManager(flink, first);
       awaitStoredAndPublished(SENSORS * 5);
       assertTheMonitorReadsTheCluster(flink, SENSORS * 5);
+      assertTheDashboardAndAlertsFindTheirMetricsInThePrometheusScrape(cluster);
 
       String savepoint = stopWithSavepoint(cluster, first);
 
@@ -151,6 +157,39 @@ class FlinkClusterIT {
     assertThat(sample.recordsOut()).isEqualTo(stored);
     assertThat(sample.backpressure()).isNotEmpty()
         .allSatisfy((vertex, ratio) -> assertThat(ratio).isBetween(0.0, 1.0));
+  }
+
+  /**
+   * Flink's Prometheus reporter on the JobManager and every TaskManager exposes every metric the
+   * shipped dashboard and alert rules query, with histograms typed as summaries.
+   */
+  private static void assertTheDashboardAndAlertsFindTheirMetricsInThePrometheusScrape(
+      StandaloneFlinkCluster cluster) throws IOException {
+    Path copy = Path.of(System.getProperty("basedir", "."), "target", "monitoring",
+        "cluster-scrape.txt");
+    Files.createDirectories(copy.getParent());
+    // The checkpoint and source metrics appear once the job has checkpointed and read.
+    String scrape = await("every queried metric in the cluster's scrape")
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> {
+          String all = scrapeAll(cluster);
+          Files.writeString(copy, all);
+          return all;
+        }, all -> MonitoringFiles.missingFrom(all).isEmpty());
+    assertThat(MonitoringFiles.missingFrom(scrape)).as("scrape in %s", copy).isEmpty();
+    assertThat(scrape).contains("# TYPE flink_taskmanager_job_task_mailboxLatencyMs summary");
+  }
+
+  private static String scrapeAll(StandaloneFlinkCluster cluster) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    StringBuilder all = new StringBuilder();
+    for (String endpoint : cluster.prometheusEndpoints().values()) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(endpoint).isEqualTo(200);
+      all.append(response.body()).append('\n');
+    }
+    return all.toString();
   }
 
   private void awaitFullyRunning(StandaloneFlinkCluster cluster, String jobId) {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A Flink standalone session cluster as {@code start-cluster.sh} runs it: a JobManager JVM and
  * TaskManager JVMs on 127.0.0.1, sharing one {@code config.yaml}, each logging to
- * {@code target/flink-cluster-logs/<name>.log}. Closing it stops every JVM.
+ * {@code target/flink-cluster-logs/<name>.log} and serving Flink's Prometheus reporter on a port
+ * of its own, as the shipped configuration sets it up. Closing it stops every JVM.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
@@ -77,6 +78,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   private final int taskManagers;
   private final int slotsPerTaskManager;
   private final FlinkRestClient rest;
+  private final Map<String, Integer> prometheusPorts = new LinkedHashMap<>();
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Thread shutdownHook = new Thread(this::stopProcesses, "flink-cluster-stopper");
 
@@ -121,13 +123,18 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         "taskmanager.memory.process.size: 1280m",
         "io.tmp.dirs: " + Files.createDirectories(workDir.resolve("tmp")),
         "web.tmpdir: " + Files.createDirectories(workDir.resolve("web")),
+        // As docker/flink/config.yaml; each JVM gets its own port (see launch).
+        "metrics.reporter.prom.factory.class: "
+            + "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
         ""), StandardCharsets.UTF_8);
     Files.writeString(configDir.resolve("logging.properties"), LOGGING, StandardCharsets.UTF_8);
     Path logDir = Files.createDirectories(
         Path.of(System.getProperty("basedir", "."), "target", "flink-cluster-logs"));
 
-    StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(configDir, logDir,
-        FlinkRuntimeClasspath.fromTestClasspath(), taskManagers, slotsPerTaskManager, ports[1]);
+    List<Path> jars = new ArrayList<>(FlinkRuntimeClasspath.fromTestClasspath());
+    jars.add(prometheusReporterJar());
+    StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(configDir, logDir, jars,
+        taskManagers, slotsPerTaskManager, ports[1]);
     Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
     try {
       cluster.launchAll();
@@ -155,9 +162,25 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Flink's Prometheus reporter, which the build copies to {@code target/flink-plugins}: a plugin
+   * of the Flink distribution, not a dependency of the tests (it bundles an old Prometheus client).
+   */
+  private static Path prometheusReporterJar() {
+    Path jar = Path.of(System.getProperty("basedir", "."), "target", "flink-plugins",
+        "flink-metrics-prometheus.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: the build's generate-test-resources "
+          + "phase copies it (maven-dependency-plugin, execution flink-prometheus-reporter)");
+    }
+    return jar;
+  }
+
   private void launch(String name, String mainClass, String jvmParameters, String dynamicConfigs,
       List<String> extraArgs) throws IOException {
     Path log = logDir.resolve(name + ".log");
+    int prometheusPort = freeLoopbackPorts(1)[0];
+    prometheusPorts.put(name, prometheusPort);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(jvmParameters.trim().split("\\s+")));
@@ -171,6 +194,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     command.add("-Dlog.file=" + log);
     command.addAll(List.of("-cp", classpath, mainClass, "--configDir", configDir.toString()));
     command.addAll(Arrays.asList(dynamicConfigs.trim().split("\\s+")));
+    command.addAll(List.of("-D", "metrics.reporter.prom.port=" + prometheusPort));
     command.addAll(extraArgs);
     processes.put(name, new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start());
@@ -204,6 +228,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
   FlinkRestClient rest() {
     return rest;
+  }
+
+  /** Each JVM's Prometheus endpoint ({@code http://127.0.0.1:<port>/metrics}), by JVM name. */
+  Map<String, String> prometheusEndpoints() {
+    Map<String, String> endpoints = new LinkedHashMap<>();
+    prometheusPorts.forEach((name, port) -> endpoints.put(name, "http://127.0.0.1:" + port + "/metrics"));
+    return endpoints;
   }
 
   /** The jars every cluster JVM runs with. */

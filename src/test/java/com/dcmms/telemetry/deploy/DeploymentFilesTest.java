@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.dcmms.telemetry.deploy.Manifests.Manifest;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
+import com.dcmms.telemetry.monitoring.MonitoringFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class DeploymentFilesTest {
     List<Manifest> manifests = Manifests.all();
     assertThat(manifests).extracting(Manifest::kind).contains("Deployment", "Service",
         "ConfigMap", "PersistentVolumeClaim", "FlinkDeployment");
-    manifests.stream().filter(m -> !m.kind().equals("FlinkDeployment"))
+    manifests.stream().filter(m -> !m.kind().equals("FlinkDeployment") && !isMonitoring(m))
         .forEach(m -> assertThat(Manifests.coreViolations(m.doc())).as(m.toString()).isEmpty());
   }
 
@@ -249,6 +250,97 @@ class DeploymentFilesTest {
     }
   }
 
+  // Monitoring: the Prometheus Operator's kinds.
+
+  @Test
+  void everyPrometheusRuleHoldsExactlyThePlainRulesFilesGroups() {
+    JsonNode plain = MonitoringFiles.readYaml(MonitoringFiles.RULES).path("groups");
+    List<Manifest> rules = Manifests.ofKind("PrometheusRule");
+    assertThat(rules).extracting(m -> m.file().getParent().toString())
+        .containsExactlyInAnyOrder(Path.of("k8s", "edge").toString(), Path.of("k8s", "cluster").toString());
+    for (Manifest rule : rules) {
+      assertThat(rule.doc().path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+      assertThat(Pods.fieldNames(rule.doc().path("spec"))).as(rule.toString()).containsExactly("groups");
+      assertThat(rule.doc().at("/spec/groups")).as(rule + " against " + MonitoringFiles.RULES)
+          .isEqualTo(plain);
+    }
+  }
+
+  @Test
+  void theServiceMonitorScrapesTheEdgeServicesMetricsPort() {
+    Manifest monitor = Manifests.named("ServiceMonitor", "telemetry-edge");
+    Manifest service = Manifests.named("Service", "telemetry-edge");
+
+    assertThat(monitor.doc().path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(Pods.labels(service.doc().at("/metadata/labels")))
+        .containsAllEntriesOf(Pods.labels(monitor.doc().at("/spec/selector/matchLabels")));
+    JsonNode endpoint = monitor.doc().at("/spec/endpoints/0");
+    assertThat(Pods.names(service.doc().at("/spec/ports"))).contains(endpoint.path("port").asText());
+    assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+  }
+
+  @Test
+  void thePodMonitorScrapesEveryJobManagerAndTaskManagerOnItsMetricsPortAndNoOtherPod() {
+    Manifest monitor = Manifests.named("PodMonitor", "telemetry-flink");
+    Map<String, String> selector = Pods.labels(monitor.doc().at("/spec/selector/matchLabels"));
+    String port = monitor.doc().at("/spec/podMetricsEndpoints/0/port").asText();
+
+    assertThat(monitor.doc().path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+    // Pod templates: the standalone cluster's and the edge's Deployments, the FlinkDeployment's.
+    List<JsonNode> flinkPods = new java.util.ArrayList<>();
+    List<JsonNode> otherPods = new java.util.ArrayList<>();
+    for (Manifest d : Manifests.ofKind("Deployment")) {
+      boolean flink = d.doc().at("/spec/template/spec/containers").toString().contains("9249");
+      (flink ? flinkPods : otherPods).add(d.doc().at("/spec/template"));
+    }
+    Manifests.ofKind("FlinkDeployment").forEach(d -> flinkPods.add(d.doc().at("/spec/podTemplate")));
+    assertThat(flinkPods).hasSize(3).allSatisfy(pod -> {
+      assertThat(Pods.labels(pod.at("/metadata/labels"))).containsAllEntriesOf(selector);
+      JsonNode metricsPort = Pods.named(pod.at("/spec/containers/0/ports"), port);
+      assertThat(metricsPort.path("containerPort").asInt()).isEqualTo(9249);
+    });
+    // The edge pod matches the labels but has no such port: the operator leaves it out.
+    assertThat(otherPods).allSatisfy(pod -> Pods.containers(pod.path("spec"))
+        .forEach(c -> assertThat(Pods.names(c.path("ports"))).doesNotContain(port)));
+  }
+
+  @Test
+  void monitoringProfileRunsPrometheusWithTheRulesAndGrafanaWithTheDashboard() throws IOException {
+    JsonNode services = compose().path("services");
+    for (String name : List.of("prometheus", "grafana")) {
+      assertThat(services.at("/" + name + "/profiles").toString()).as(name).isEqualTo("[\"monitoring\"]");
+    }
+    Map<String, String> mounts = new java.util.TreeMap<>();
+    for (String name : List.of("prometheus", "grafana")) {
+      for (JsonNode volume : services.at("/" + name + "/volumes")) {
+        String[] parts = volume.asText().split(":");
+        if (parts[0].startsWith("./")) {
+          mounts.put(parts[1], parts[0]);
+        }
+      }
+    }
+    // Bind mounts are relative to the compose file's folder.
+    Path composeDir = COMPOSE.getParent();
+    assertThat(mounts).containsEntry("/etc/prometheus", "./monitoring/prometheus")
+        .containsEntry("/etc/grafana/provisioning", "./monitoring/grafana/provisioning")
+        .containsEntry("/var/lib/grafana/dashboards", "./monitoring/grafana/dashboards");
+    mounts.values().forEach(source -> assertThat(composeDir.resolve(source).normalize()).isDirectory());
+    assertThat(composeDir.resolve("monitoring/prometheus/prometheus.yml").normalize())
+        .isEqualTo(MonitoringFiles.PROMETHEUS_CONFIG);
+    assertThat(services.at("/prometheus/command").toString())
+        .contains("--config.file=/etc/prometheus/prometheus.yml");
+    // Grafana loads the dashboard from the folder its provider names.
+    JsonNode provider = MonitoringFiles.readYaml(
+        MonitoringFiles.GRAFANA_PROVISIONING.resolve("dashboards/telemetry.yml")).at("/providers/0");
+    assertThat(provider.at("/options/path").asText()).isEqualTo("/var/lib/grafana/dashboards");
+    assertThat(MonitoringFiles.DASHBOARD.getParent()).isEqualTo(
+        composeDir.resolve(mounts.get("/var/lib/grafana/dashboards")).normalize());
+    JsonNode datasource = MonitoringFiles.readYaml(
+        MonitoringFiles.GRAFANA_PROVISIONING.resolve("datasources/prometheus.yml")).at("/datasources/0");
+    assertThat(datasource.path("type").asText()).isEqualTo("prometheus");
+    assertThat(datasource.path("url").asText()).isEqualTo("http://prometheus:9090");
+  }
+
   @Test
   void flinkDeploymentRunsTheJobJar32WideWithKubernetesHaAndPrometheus() {
     JsonNode spec = Manifests.ofKind("FlinkDeployment").get(0).doc().path("spec");
@@ -328,10 +420,11 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void dockerComposeAcceptsTheFileWithAndWithoutTheClusterProfile() throws IOException {
+  void dockerComposeAcceptsTheFileWithAndWithoutTheClusterAndMonitoringProfiles() throws IOException {
     Optional<DockerCompose> compose = DockerCompose.installed();
     assumeTrue(compose.isPresent(), "neither docker-compose nor `docker compose` is installed");
-    for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "cluster"))) {
+    for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "cluster"),
+        List.of("--profile", "monitoring"))) {
       DockerCompose.Result result = compose.get().config(COMPOSE, profile);
       assertThat(result.exitCode()).as(result.toString()).isZero();
     }
@@ -387,5 +480,10 @@ class DeploymentFilesTest {
 
   private static Set<String> names(String kind) {
     return Manifests.ofKind(kind).stream().map(Manifest::name).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The Prometheus Operator's kinds, checked by the monitoring tests rather than core schemas. */
+  private static boolean isMonitoring(Manifest m) {
+    return m.doc().path("apiVersion").asText().startsWith("monitoring.coreos.com/");
   }
 }

@@ -151,6 +151,11 @@ final class ServiceProcess implements AutoCloseable {
     return process;
   }
 
+  /** Where the service listens, {@code 127.0.0.1:<port>}, as a Prometheus scrape target. */
+  String address() {
+    return "127.0.0.1:" + httpPort;
+  }
+
   /** Sends SIGTERM and waits for the exit. */
   boolean terminate(long seconds) throws InterruptedException {
     process.destroy();

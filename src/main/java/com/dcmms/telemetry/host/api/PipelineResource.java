@@ -1,6 +1,7 @@
 package com.dcmms.telemetry.host.api;
 
 import com.dcmms.telemetry.host.flink.EmbeddedFlink;
+import com.dcmms.telemetry.host.flink.FlinkUnavailable;
 import com.dcmms.telemetry.host.flink.PipelineStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The pipeline's state and its control operations (savepoint, stop), which need the operator role. */
 @Path("/api")
@@ -55,5 +57,12 @@ public class PipelineResource {
           .entity(Map.of("error", "the telemetry job is not running")).build();
     }
     return Response.ok(Map.of("savepoint", flink.savepoint(stop))).build();
+  }
+
+  /** The job's state is unknown for now: 503, so that a client retries instead of trusting a guess. */
+  @ServerExceptionMapper
+  Response unavailable(FlinkUnavailable e) {
+    return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+        .entity(Map.of("error", e.getMessage())).build();
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -23,8 +24,9 @@ import org.jboss.logging.Logger;
  * process from the test classpath (so they are never in the production artifact).
  *
  * <p>The child lives until this JVM exits: it watches its standard input and stops when the pipe
- * closes, so it is never left orphaned, and it survives live reloads (the process handle is
- * kept where a reload does not drop it).
+ * closes, so it is never left orphaned and needs no shutdown hook. A live reload drops this
+ * class's loader; the pipe stays open only while its {@link Process} is reachable, so the
+ * handle is kept in the system properties, which outlive reloads.
  */
 @ApplicationScoped
 public class DevServices {
@@ -47,7 +49,9 @@ public class DevServices {
       return;
     }
     if (answers(9092) && answers(9000)) {
-      LOG.info("Dev services: reusing the Kafka broker on 9092 and QuestDB on 9000");
+      LOG.info(startedEarlier()
+          .map(p -> "Dev services: reusing the ones started before the reload (pid " + p.pid() + ")")
+          .orElse("Dev services: reusing the Kafka broker on 9092 and QuestDB on 9000"));
       return;
     }
     start();
@@ -72,9 +76,7 @@ public class DevServices {
         Path.of(config.devServices().dataDir()).toAbsolutePath().toString()));
     long started = System.nanoTime();
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    // A live reload gives this class a new class loader; system properties outlive it.
     System.getProperties().put(HANDLE, child);
-    Runtime.getRuntime().addShutdownHook(new Thread(child::destroy, "dev-services-stop"));
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> pump(child, ready), "dev-services-log");
     pump.setDaemon(true);
@@ -88,6 +90,12 @@ public class DevServices {
     }
     LOG.infof("Dev services started in %d ms (pid %d): Kafka 127.0.0.1:9092, QuestDB console "
         + "http://localhost:9000", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), child.pid());
+  }
+
+  /** The child this JVM started before a live reload, if it still runs. */
+  private static Optional<Process> startedEarlier() {
+    return System.getProperties().get(HANDLE) instanceof Process p && p.isAlive()
+        ? Optional.of(p) : Optional.empty();
   }
 
   private static void pump(Process child, CompletableFuture<Void> ready) {

@@ -17,22 +17,29 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import net.jpountz.lz4.LZ4Factory;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.messages.FlinkJobNotFoundException;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -102,8 +109,14 @@ public class EmbeddedFlink {
         String savepoint = c.stopWithSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL)
             .get(service.shutdownSavepointTimeout().toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("Telemetry job %s stopped with savepoint %s", jobId, savepoint);
+      } else {
+        LOG.infof("Telemetry job %s is not running: no savepoint on shutdown; the next start "
+            + "resumes from the last completed checkpoint", jobId);
       }
     } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       LOG.warnf("Telemetry job %s could not take a savepoint on shutdown (%s); the next start "
           + "resumes from the last completed checkpoint", jobId, rootMessage(e));
     } finally {
@@ -159,7 +172,7 @@ public class EmbeddedFlink {
    * is loaded already; in the service neither holds, and Kafka's sinks compressed with the safe
    * Java one (7 % of the service's CPU at 10,000 events/s). Loading the library first fixes that.
    */
-  static String preferNativeLz4() {
+  public static String preferNativeLz4() {
     try {
       return LZ4Factory.nativeInstance().toString();
     } catch (Throwable e) { // no native build for this platform: Java works, only slower
@@ -232,23 +245,44 @@ public class EmbeddedFlink {
     });
   }
 
-  /** The job's execution graph, or empty before the job is submitted or after the cluster is closed. */
+  /**
+   * The job's execution graph; empty before the job is submitted, after the cluster is closed, or
+   * once the cluster no longer knows the job.
+   *
+   * @throws FlinkUnavailable when the cluster does not answer in time or the caller is interrupted
+   *     (the interrupt flag is kept): the job's state is then unknown, not "not running"
+   */
   public Optional<AccessExecutionGraph> executionGraph() {
     MiniCluster c = cluster;
     JobID id = jobId;
     if (c == null || id == null || !c.isRunning()) {
       return Optional.empty();
     }
+    return await(c.getExecutionGraph(id).thenApply(g -> (AccessExecutionGraph) g), GRAPH_TIMEOUT);
+  }
+
+  static final Duration GRAPH_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The answer of the cluster, told apart from "the job is gone" and "no answer". */
+  static <T> Optional<T> await(CompletableFuture<T> answer, Duration timeout) {
     try {
-      return Optional.of(c.getExecutionGraph(id).get(5, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      return Optional.empty();
+      return Optional.of(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FlinkUnavailable("interrupted while asking the embedded Flink cluster about the job", e);
+    } catch (TimeoutException e) {
+      throw new FlinkUnavailable("the embedded Flink cluster did not answer within "
+          + timeout.toMillis() + " ms", e);
+    } catch (ExecutionException e) {
+      if (ExceptionUtils.findThrowable(e, FlinkJobNotFoundException.class).isPresent()) {
+        return Optional.empty();
+      }
+      throw new FlinkUnavailable("the embedded Flink cluster failed to answer: " + rootMessage(e), e);
     }
   }
 
   public boolean isRunning() {
-    return executionGraph().map(g -> g.getState() == org.apache.flink.api.common.JobStatus.RUNNING)
-        .orElse(false);
+    return executionGraph().map(g -> g.getState() == JobStatus.RUNNING).orElse(false);
   }
 
   /** Takes a savepoint of the running job; with {@code stop} the job then finishes. */

@@ -22,7 +22,7 @@ import org.apache.flink.runtime.executiongraph.ErrorInfo;
 public class PipelineStatus {
   private final EmbeddedFlink flink;
 
-  PipelineStatus(EmbeddedFlink flink) {
+  protected PipelineStatus(EmbeddedFlink flink) {
     this.flink = flink;
   }
 

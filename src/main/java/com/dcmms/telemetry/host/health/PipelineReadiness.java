@@ -1,6 +1,7 @@
 package com.dcmms.telemetry.host.health;
 
 import com.dcmms.telemetry.host.ServiceConfig;
+import com.dcmms.telemetry.host.flink.FlinkUnavailable;
 import com.dcmms.telemetry.host.flink.PipelineStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.flink.api.common.JobStatus;
@@ -27,7 +28,13 @@ public class PipelineReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    PipelineStatus.Health health = status.health();
+    PipelineStatus.Health health;
+    try {
+      health = status.health();
+    } catch (FlinkUnavailable e) {
+      return HealthCheckResponse.named("telemetry-pipeline").down()
+          .withData("jobState", "UNKNOWN").withData("reason", e.getMessage()).build();
+    }
     String state = health.state().map(Enum::name).orElse("NOT_RUNNING");
     PipelineStatus.Checkpoints cp = health.checkpoints();
     // Before the first checkpoint, the job's age stands in for the checkpoint's.

@@ -28,15 +28,16 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.jboss.logging.Logger;
 
-/** Publishes Flink's metrics as Micrometer gauges, named and labelled like its Prometheus reporter's. */
+/**
+ * Publishes Flink's metrics as Micrometer gauges, and its histograms as Prometheus summaries,
+ * named, labelled and typed like its Prometheus reporter's.
+ */
 public class MicrometerReporter implements MetricReporter {
   private static final Logger LOG = Logger.getLogger(MicrometerReporter.class);
 
   private static final Pattern INVALID = Pattern.compile("[^a-zA-Z0-9_:]");
   /** The Prometheus reporter's rule, so that dashboards built for it keep working. */
   static final CharacterFilter FILTER = s -> INVALID.matcher(s).replaceAll("_");
-  /** Quantiles of Flink's Prometheus reporter for histograms. */
-  static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.98, 0.99, 0.999};
   /** Labels that change with every start or attempt; every other "*_id" goes too. */
   private static final Set<String> DROPPED_LABELS =
       Set.of("host", "tm_id", "task_attempt_num", "attempt_num");
@@ -47,6 +48,8 @@ public class MicrometerReporter implements MetricReporter {
 
   private final MeterRegistry explicitRegistry;
   private volatile MeterRegistry registry;
+  /** Where histograms go; null without a Prometheus registry, and then they are not published. */
+  private HistogramSummaries summaries;
   // Changed under "this" (Flink may notify from several threads); exports is also read by currentValue.
   private final Map<Key, Export> exports = new ConcurrentHashMap<>();
   private final Map<String, NameUse> names = new HashMap<>();
@@ -111,6 +114,9 @@ public class MicrometerReporter implements MetricReporter {
     MeterRegistry configured = configuredRegistry;
     registry = explicitRegistry != null ? explicitRegistry
         : configured != null ? configured : Metrics.globalRegistry;
+    synchronized (this) {
+      summaries = HistogramSummaries.registerWith(registry).orElse(null);
+    }
     OPEN.add(this);
   }
 
@@ -120,6 +126,10 @@ public class MicrometerReporter implements MetricReporter {
     exports.values().forEach(this::unregister);
     exports.clear();
     names.clear();
+    if (summaries != null) {
+      summaries.unregister();
+      summaries = null;
+    }
   }
 
   @Override
@@ -209,15 +219,26 @@ public class MicrometerReporter implements MetricReporter {
       tags = tags.and(label.getKey(), label.getValue());
     }
     AtomicReference<Metric> current = export.current;
-    export.meters.add(io.micrometer.core.instrument.Gauge
-        .builder(series.name, current, c -> read(c, series.reader))
-        .tags(tags)
-        .strongReference(true)
-        .register(registry));
+    if (export.kind == Kind.HISTOGRAM) {
+      if (summaries == null) {
+        LOG.debugf("Flink histogram %s not published: no Prometheus registry", series.name);
+        return;
+      }
+      summaries.add(series.name, series.labels, current);
+    } else {
+      export.meters.add(io.micrometer.core.instrument.Gauge
+          .builder(series.name, current, c -> read(c, series.reader))
+          .tags(tags)
+          .strongReference(true)
+          .register(registry));
+    }
     names.computeIfAbsent(series.name, n -> new NameUse(series.labels.keySet())).count++;
   }
 
-  /** The Prometheus series of one Flink metric: one gauge, or a count and quantiles for a histogram. */
+  /**
+   * The Prometheus series of one Flink metric: a gauge, or for a histogram a summary (read here
+   * as its count).
+   */
   private static List<Series> series(Kind kind, Metric metric, Key key) {
     String name = key.name;
     Map<String, String> labels = key.labels;
@@ -235,15 +256,7 @@ public class MicrometerReporter implements MetricReporter {
         }
         return List.of(new Series(name, labels, m -> toDouble(((Gauge<?>) m).getValue())));
       case HISTOGRAM:
-        List<Series> series = new ArrayList<>();
-        series.add(new Series(name + "_count", labels, m -> ((Histogram) m).getCount()));
-        for (double q : QUANTILES) {
-          Map<String, String> withQuantile = new TreeMap<>(labels);
-          withQuantile.put("quantile", Double.toString(q));
-          series.add(new Series(name, withQuantile,
-              m -> ((Histogram) m).getStatistics().getQuantile(q)));
-        }
-        return series;
+        return List.of(new Series(name, labels, m -> ((Histogram) m).getCount()));
       default:
         LOG.debugf("Flink metric %s of type %s is not supported; not published", name,
             metric.getClass().getName());
@@ -264,9 +277,14 @@ public class MicrometerReporter implements MetricReporter {
       } catch (RuntimeException e) {
         LOG.debugf("Meter %s could not be removed: %s", meter.getId(), e);
       }
-      NameUse use = names.get(meter.getId().getName());
+    }
+    for (Series s : export.series) {
+      if (export.kind == Kind.HISTOGRAM && summaries != null) {
+        summaries.remove(s.name, s.labels);
+      }
+      NameUse use = names.get(s.name);
       if (use != null && --use.count <= 0) {
-        names.remove(meter.getId().getName());
+        names.remove(s.name);
       }
     }
   }

@@ -60,6 +60,54 @@ final class SampleLog {
         sorted[sorted.length - 1]);
   }
 
+  /**
+   * Back-pressured time over a stretch, from each subtask's accumulated back-pressured time:
+   * {@code share} of the worst subtask over the whole stretch, and {@code worstWindowShare} of the
+   * worst subtask between two consecutive samples (starting {@code windowStartMillis}).
+   */
+  record Backpressured(String subtask, double share, double worstWindowShare, long windowStartMillis) {}
+
+  /**
+   * Backpressure over exactly {@code [fromMillis, toMillis]}, by the first and last samples in it
+   * that tell accumulated back-pressured time; null with fewer than two. Unlike Flink's 60 s
+   * average, nothing from before the stretch counts.
+   */
+  static Backpressured backpressured(List<Sample> samples, long fromMillis, long toMillis) {
+    List<Sample> in = samples.stream()
+        .filter(s -> s.atMillis() >= fromMillis && s.atMillis() <= toMillis && !s.backpressuredMs().isEmpty())
+        .toList();
+    if (in.size() < 2) {
+      return null;
+    }
+    Sample first = in.get(0);
+    Sample last = in.get(in.size() - 1);
+    String worst = "";
+    double share = 0;
+    for (Map.Entry<String, Double> e : last.backpressuredMs().entrySet()) {
+      Double before = first.backpressuredMs().get(e.getKey());
+      double s = before == null ? 0 : (e.getValue() - before) / (last.atMillis() - first.atMillis());
+      if (s >= share) {
+        worst = e.getKey();
+        share = s;
+      }
+    }
+    double window = 0;
+    long windowStart = first.atMillis();
+    for (int i = 1; i < in.size(); i++) {
+      Sample a = in.get(i - 1);
+      Sample b = in.get(i);
+      for (Map.Entry<String, Double> e : b.backpressuredMs().entrySet()) {
+        Double before = a.backpressuredMs().get(e.getKey());
+        double s = before == null ? 0 : (e.getValue() - before) / (b.atMillis() - a.atMillis());
+        if (s > window) {
+          window = s;
+          windowStart = a.atMillis();
+        }
+      }
+    }
+    return new Backpressured(worst, share, window, windowStart);
+  }
+
   /** Where and when the highest backpressure was, and how many samples reached {@code threshold}. */
   record Peak(String task, double share, long atMillis, long samplesAtThreshold, long samples) {}
 

@@ -33,7 +33,7 @@ public final class FlinkRestSource implements SampleSource {
     int taskManagers = overview.path("taskmanagers").asInt();
     String jobId = runningJob();
     if (jobId == null) {
-      return new Sample(now, "NO_RUNNING_JOB", 0, 0, -1, -1, Map.of(), -1, slotsTotal, slotsFree,
+      return new Sample(now, "NO_RUNNING_JOB", 0, 0, -1, -1, Map.of(), Map.of(), -1, slotsTotal, slotsFree,
           taskManagers, 0, List.of());
     }
     String job = base + "/jobs/" + jobId;
@@ -70,7 +70,7 @@ public final class FlinkRestSource implements SampleSource {
     return new Sample(now, details.path("state").asText(), in, out,
         latest.isObject() ? latest.path("end_to_end_duration").asLong(-1) : -1,
         latest.isObject() ? latest.path("state_size").asLong(-1) : -1,
-        backpressure, lag, slotsTotal, slotsFree, taskManagers,
+        backpressure, Map.of(), lag, slotsTotal, slotsFree, taskManagers,
         restarts.isArray() && !restarts.isEmpty() ? restarts.get(0).path("value").asLong() : 0, List.of());
   }
 

@@ -49,6 +49,18 @@ final class PrometheusText {
   }
 
   /** The highest value per value of a label, over the series with this name. */
+  /** The value of every series of {@code name}, keyed by its {@code task_name}#{@code subtask_index}. */
+  Map<String, Double> bySubtask(String name) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Series s : series) {
+      if (s.name.equals(name) && !Double.isNaN(s.value)) {
+        out.put(s.labels.getOrDefault("task_name", "") + "#" + s.labels.getOrDefault("subtask_index", ""),
+            s.value);
+      }
+    }
+    return out;
+  }
+
   Map<String, Double> maxBy(String name, String label) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Series s : series) {

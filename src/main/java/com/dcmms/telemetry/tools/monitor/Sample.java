@@ -11,7 +11,10 @@ import java.util.Map;
  * @param recordsOut readings stored in QuestDB so far
  * @param checkpointDurationMs duration of the latest completed checkpoint, -1 when none
  * @param checkpointSizeBytes state size of the latest completed checkpoint, -1 when none
- * @param backpressure busy-waiting share (0..1) per task, the highest subtask of each
+ * @param backpressure busy-waiting share (0..1) per task, the highest subtask of each (Flink's
+ *     average of the last 60 s)
+ * @param backpressuredMs time each subtask ({@code task#index}) was back-pressured since it
+ *     started, in ms; empty where the source does not tell it
  * @param consumerLag records in raw_telemetry not yet read, -1 when unknown
  * @param slotsTotal task slots of the cluster
  * @param slotsAvailable free task slots
@@ -21,7 +24,7 @@ import java.util.Map;
  */
 public record Sample(long atMillis, String state, long recordsIn, long recordsOut,
     long checkpointDurationMs, long checkpointSizeBytes, Map<String, Double> backpressure,
-    long consumerLag, int slotsTotal, int slotsAvailable, int taskManagers, long restarts,
+    Map<String, Double> backpressuredMs, long consumerLag, int slotsTotal, int slotsAvailable, int taskManagers, long restarts,
     List<Checkpoint> recentCheckpoints) {
 
   /** One completed checkpoint: its id, duration and completion time (epoch ms). */

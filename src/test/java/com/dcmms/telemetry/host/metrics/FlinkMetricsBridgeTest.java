@@ -133,15 +133,44 @@ class FlinkMetricsBridgeTest {
   }
 
   @Test
-  void publishesHistogramCountAndQuantiles() {
+  void publishesHistogramsAsSummariesLikeFlinksPrometheusReporter() {
     add(histogram(), "checkpointStartDelayNanos", jobManagerJob());
 
+    // Flink's reporter: a summary family with a count and six quantiles, no sum.
     String name = "flink_jobmanager_job_checkpointStartDelayNanos";
-    assertThat(value(name + "_count")).isEqualTo(9.0);
-    assertThat(registry.get(name).tag("quantile", "0.5").gauge().value()).isEqualTo(500.0);
-    assertThat(registry.get(name).tag("quantile", "0.999").gauge().value()).isEqualTo(999.0);
-    assertThat(registry.get(name).gauges()).extracting(g -> g.getId().getTag("quantile"))
-        .containsExactlyInAnyOrder("0.5", "0.75", "0.95", "0.98", "0.99", "0.999");
+    assertThat(registry.scrape().lines().filter(l -> l.contains(name)))
+        .containsExactly(
+            "# HELP " + name + " " + name,
+            "# TYPE " + name + " summary",
+            name + "_count{job_name=\"telemetry\",} 9.0",
+            name + "{job_name=\"telemetry\",quantile=\"0.5\",} 500.0",
+            name + "{job_name=\"telemetry\",quantile=\"0.75\",} 750.0",
+            name + "{job_name=\"telemetry\",quantile=\"0.95\",} 950.0",
+            name + "{job_name=\"telemetry\",quantile=\"0.98\",} 980.0",
+            name + "{job_name=\"telemetry\",quantile=\"0.99\",} 990.0",
+            name + "{job_name=\"telemetry\",quantile=\"0.999\",} 999.0");
+    assertThat(registry.getMeters()).isEmpty();
+    assertThat(MicrometerReporter.currentValue(name)).hasValue(9.0);
+  }
+
+  @Test
+  void summariesOfSeveralSubtasksShareOneFamilyAndLeaveWithTheirMetric() {
+    Histogram first = histogram();
+    MetricGroup subtask0 = operator(0, 0);
+    add(first, "latency", subtask0);
+    add(histogram(), "latency", operator(1, 0));
+
+    String name = OPERATOR_SCOPE + "latency";
+    assertThat(registry.scrape().lines().filter(l -> l.startsWith("# TYPE " + name)))
+        .containsExactly("# TYPE " + name + " summary");
+    assertThat(registry.scrape().lines().filter(l -> l.startsWith(name + "_count{")))
+        .hasSize(2);
+
+    remove(first, "latency", subtask0);
+    assertThat(registry.scrape().lines().filter(l -> l.startsWith(name + "_count{")))
+        .singleElement().asString().contains("subtask_index=\"1\"");
+    reporter.close();
+    assertThat(registry.scrape()).doesNotContain(name);
   }
 
   @Test
@@ -292,6 +321,13 @@ class FlinkMetricsBridgeTest {
       String flinkSeries = Arrays.stream(scraped.scrape().split("\n"))
           .filter(line -> line.startsWith("flink_")).collect(Collectors.joining("\n"));
       assertThat(flinkSeries).doesNotContain("tm_id=", "host=", "job_id=", "task_attempt_id=");
+      // Flink's histograms (here the mailbox latency of every task) are summaries, no gauges.
+      String scrape = scraped.scrape();
+      assertThat(scrape).contains("# TYPE flink_taskmanager_job_task_mailboxLatencyMs summary");
+      assertThat(scrape.lines().filter(l -> l.startsWith("# TYPE ") && l.endsWith(" gauge"))
+          .map(l -> l.split(" ")[2]))
+          .noneMatch(gauge -> scrape.contains(gauge + "{") && scrape.lines()
+              .anyMatch(l -> l.startsWith(gauge + "{") && l.contains("quantile=")));
       assertThat(MicrometerReporter.currentValue("flink_jobmanager_job_numRestarts")).hasValue(0.0);
 
       cluster.cancelJob(job).get();

@@ -17,8 +17,8 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * What every accepted reading and every dead letter must satisfy (DESIGN.md, "Event contract"
- * and "Dead letters"), whatever the input was.
+ * What every accepted reading and every dead letter must satisfy (docs/contract.md, "The raw
+ * event" and "Dead letters"), whatever the input was.
  */
 public final class Contract {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.devinfra.RealServers;
+import com.dcmms.telemetry.docs.ContractSchemas;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole job on a MiniCluster (two TaskManagers, parallelism 2) against the real Kafka broker
  * and QuestDB server: what its connectors make of readings and rejected records, exactly: the
  * rows and their columns, the read-committed validated records with their keys, and the
- * dead-letter envelopes with where each record came from. The semantics of a larger corpus are
- * TelemetryJobCorpusTest's, with in-memory edges.
+ * dead-letter envelopes with where each record came from; every record read back matches the
+ * contract's JSON Schema. The semantics of a larger corpus are TelemetryJobCorpusTest's, with
+ * in-memory edges.
  */
 @ExtendWith(RealServers.class)
 public class TelemetryJobIT {
@@ -97,8 +100,10 @@ public class TelemetryJobIT {
 
   private void assertValidatedRecords(List<String> expectedIds) {
     var records = fx.readCommitted(fx.validatedTopic);
+    Schema schema = ContractSchemas.load(ContractSchemas.VALIDATED_TELEMETRY);
     Map<String, JsonNode> byId = new TreeMap<>();
     for (var r : records) {
+      ContractSchemas.assertMatches(schema, r.value(), "validated_telemetry record");
       JsonNode json = PipelineFixture.parse(r.value());
       assertThat(byId.put(json.get("event_id").asText(), json)).as("duplicate").isNull();
       assertThat(new String(r.key())).isEqualTo(json.get("site_id").asText() + ':'
@@ -122,6 +127,9 @@ public class TelemetryJobIT {
   }
 
   private void assertDeadLetters(Map<String, String> rejectedText) {
+    Schema schema = ContractSchemas.load(ContractSchemas.DEAD_LETTER);
+    fx.readCommitted(fx.deadLetterTopic)
+        .forEach(r -> ContractSchemas.assertMatches(schema, r.value(), "dead letter"));
     List<JsonNode> letters = fx.readCommittedJson(fx.deadLetterTopic);
     Map<String, String> byPayload = new TreeMap<>();
     List<String> others = new ArrayList<>();

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Dedup rules of one sensor (DESIGN.md, "Duplicates"): window 60 s, deadband 1 %. */
+/** Dedup rules of one sensor (docs/contract.md, "Deduplication"): window 60 s, deadband 1 %. */
 class DeduplicatorTest {
   private static final long T = 1_700_000_000_000L;
   private static final long WINDOW = 60_000;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The event contract of raw_telemetry, rule by rule (DESIGN.md, "Event contract"). */
+/** The event contract of raw_telemetry, rule by rule (docs/contract.md). */
 class EventValidatorTest {
   /** Processing time of every test: 2023-11-14T22:13:20Z. */
   private static final long NOW = 1_700_000_000_000L;

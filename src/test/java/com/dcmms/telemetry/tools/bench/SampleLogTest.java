@@ -13,7 +13,7 @@ class SampleLogTest {
   private static final String DEDUP = "Deduplicate -> QuestDB";
 
   private static Sample sample(long at, Map<String, Double> backpressure) {
-    return new Sample(at, "RUNNING", at, at / 2, 250, 4096, backpressure, 7, 8, 0, 1, 0, List.of());
+    return new Sample(at, "RUNNING", at, at / 2, 250, 4096, backpressure, Map.of(), 7, 8, 0, 1, 0, List.of());
   }
 
   @Test
@@ -73,7 +73,8 @@ class SampleLogTest {
   }
 
   private static Sample checkpoints(long at, Sample.Checkpoint... recent) {
-    return new Sample(at, "RUNNING", 0, 0, recent[0].durationMs(), 4096, Map.of(), 0, 2, 0, 1, 0, List.of(recent));
+    return new Sample(at, "RUNNING", 0, 0, recent[0].durationMs(), 4096, Map.of(), Map.of(), 0, 2, 0, 1, 0,
+        List.of(recent));
   }
 
   @Test
@@ -94,5 +95,35 @@ class SampleLogTest {
 
     assertThat(SampleLog.backpressureAfter(samples, drainEnded)).extracting(Sample::atMillis)
         .containsExactly(drainEnded + 65_000, drainEnded + 90_000);
+  }
+
+  private static Sample accumulated(long at, Map<String, Double> backpressuredMs) {
+    return new Sample(at, "RUNNING", 0, 0, 250, 4096, Map.of(), backpressuredMs, 0, 2, 0, 1, 0, List.of());
+  }
+
+  @Test
+  void backpressureOverAStretchCountsOnlyTheTimeWithinIt() {
+    List<Sample> samples = List.of(
+        // Before the stretch: the drain's backpressure, which Flink's 60 s average still shows.
+        accumulated(0, Map.of("dedup#0", 0.0, "dedup#1", 0.0)),
+        accumulated(10_000, Map.of("dedup#0", 9_000.0, "dedup#1", 5_000.0)),
+        accumulated(20_000, Map.of("dedup#0", 9_000.0, "dedup#1", 5_050.0)),
+        accumulated(30_000, Map.of("dedup#0", 9_100.0, "dedup#1", 5_050.0)),
+        accumulated(40_000, Map.of("dedup#0", 9_100.0, "dedup#1", 5_050.0)),
+        // A subtask that was not there at the stretch's start counts from zero.
+        accumulated(50_000, Map.of("dedup#0", 9_100.0, "dedup#1", 5_060.0, "dedup#2", 100.0)));
+
+    SampleLog.Backpressured b = SampleLog.backpressured(samples, 10_000, 50_000);
+
+    assertThat(b.subtask()).isEqualTo("dedup#0");
+    assertThat(b.share()).isEqualTo(100.0 / 40_000);
+    assertThat(b.worstWindowShare()).isEqualTo(100.0 / 10_000);
+    assertThat(b.windowStartMillis()).isEqualTo(20_000);
+  }
+
+  @Test
+  void noBackpressureFigureFromFewerThanTwoSamplesThatTellIt() {
+    assertThat(SampleLog.backpressured(List.of(accumulated(10_000, Map.of("dedup#0", 1.0)),
+        sample(20_000, Map.of("dedup", 0.5))), 0, 30_000)).isNull();
   }
 }

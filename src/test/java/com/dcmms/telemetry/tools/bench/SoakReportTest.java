@@ -225,7 +225,7 @@ class SoakReportTest {
 
   private static Sample sample(long at, long checkpointMs) {
     return new Sample(at, "RUNNING", 0, 0, checkpointMs, checkpointMs < 0 ? -1 : 64 * 1024,
-        Map.of("dedup", 0.0), 10, 2, 0, 1, 0, List.of());
+        Map.of("dedup", 0.0), Map.of(), 10, 2, 0, 1, 0, List.of());
   }
 
   private static SoakReport.Row row(SoakReport report, String figure) {

@@ -35,6 +35,13 @@ class PrometheusTextTest {
   }
 
   @Test
+  void keysEachSubtasksValueByTaskAndIndexSkippingNaN() {
+    PrometheusText m = PrometheusText.parse(TEXT);
+    assertThat(m.bySubtask("flink_taskmanager_job_task_backPressuredTimeMsPerSecond")).isEqualTo(Map.of(
+        "Source: raw -> validate, dead letters#0", 120.0, "Source: raw -> validate, dead letters#1", 300.0));
+  }
+
+  @Test
   void readsEscapedLabelValues() {
     PrometheusText m = PrometheusText.parse(TEXT);
     assertThat(m.sum("label_with_escapes", l -> "say \"hi\"".equals(l.get("a")))).isEqualTo(1.0);

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The sinks' producer settings: lingering only where the checkpoint decides visibility anyway. */
-class KafkaSinkSettingsTest {
+/**
+ * The Kafka clients' settings: the sinks linger only where the checkpoint decides visibility
+ * anyway; the source fetches little at a time.
+ */
+class KafkaClientSettingsTest {
   private static Map<String, String> settings(Map<String, String> options) {
     return TelemetryJob.producerSettings(TelemetryJobOptions.fromMap(options), "validated");
   }
@@ -33,5 +36,20 @@ class KafkaSinkSettingsTest {
     assertThat(settings(Map.of("kafka.property.linger.ms", "5", "kafka.property.security.protocol", "SSL")))
         .containsEntry("linger.ms", "5")
         .containsEntry("security.protocol", "SSL");
+  }
+
+  @Test
+  void theSourceFetchesAQuarterMibPerPartitionAndCommitsOnCheckpoints() {
+    assertThat(TelemetryJob.consumerSettings(TelemetryJobOptions.defaults()))
+        .containsEntry("max.partition.fetch.bytes", "262144")
+        .containsEntry("fetch.max.bytes", "1048576")
+        .containsEntry("commit.offsets.on.checkpoint", "true");
+  }
+
+  @Test
+  void kafkaPropertiesOverrideTheSourcesSettingsToo() {
+    assertThat(TelemetryJob.consumerSettings(TelemetryJobOptions.fromMap(
+            Map.of("kafka.property.max.partition.fetch.bytes", "1048576"))))
+        .containsEntry("max.partition.fetch.bytes", "1048576");
   }
 }
