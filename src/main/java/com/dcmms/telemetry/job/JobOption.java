@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.HtmlFormatter;
 
 /**
  * One option of the job: Flink's typed {@link ConfigOption} (key, type, default, description),
@@ -138,7 +139,7 @@ public final class JobOption<T> {
 
   /** What a value must be, as error messages and the reference say it. */
   public String expected() {
-    return type == Duration.class && !expected.contains("duration ")
+    return type == Duration.class
         ? expected + " such as 30s, 500ms or 10min (a bare number is milliseconds)"
         : expected;
   }
@@ -150,8 +151,7 @@ public final class JobOption<T> {
 
   public String description() {
     return option.description().getBlocks().isEmpty() ? ""
-        : new org.apache.flink.configuration.description.HtmlFormatter()
-            .format(option.description());
+        : new HtmlFormatter().format(option.description());
   }
 
   public boolean isSecret() {
