@@ -1,11 +1,61 @@
 package com.dcmms.telemetry.job;
 
+import static com.dcmms.telemetry.job.JobOptionDefinitions.BUFFER_TIMEOUT;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.CHECKPOINT_DIR;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.CHECKPOINT_INTERVAL;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.CHECKPOINT_MAX_CONCURRENT;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.CHECKPOINT_MIN_PAUSE;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.CHECKPOINT_TIMEOUT;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.CHECKPOINT_TOLERABLE_FAILURES;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.DEDUP_ABSOLUTE_TOLERANCE;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.DEDUP_CACHE_SENSORS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.DEDUP_DEADBAND;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.DEDUP_RELATIVE_TOLERANCE;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.DEDUP_STATE_TTL;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.DEDUP_WINDOW;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_BOOTSTRAP_SERVERS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_DEAD_LETTER_TOPIC;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_DEAD_LETTER_WRITERS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_DELIVERY_GUARANTEE;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_GROUP_ID;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_OFFSET_RESET;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_RAW_TOPIC;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_TRANSACTIONAL_ID_PREFIX;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_TRANSACTION_TIMEOUT;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.KAFKA_VALIDATED_TOPIC;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.MAX_PARALLELISM;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.PARALLELISM;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_BATCH_ROWS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_FLUSH_INTERVAL;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_HOST;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_HTTP_PORT;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_PASSWORD;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_RETRY_TIMEOUT;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_TABLE;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_TOKEN;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_USERNAME;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.QUESTDB_WRITERS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.RESTART_ATTEMPTS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.RESTART_DELAY;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.STATE_BACKEND;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.VALIDATION_MAX_EVENT_AGE;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.VALIDATION_MAX_FUTURE_SKEW;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.WATERMARK_ALIGNMENT_MAX_DRIFT;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.WATERMARK_IDLENESS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.WATERMARK_OUT_OF_ORDERNESS;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.all;
+import static com.dcmms.telemetry.job.JobOptionDefinitions.named;
+
 import com.dcmms.telemetry.job.rules.SensorTypes;
 import com.dcmms.telemetry.job.rules.ValueRange;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -13,60 +63,30 @@ import java.util.TreeMap;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
- * Every option of the telemetry job, immutable, with the design's defaults. Both runtimes build
- * it from the same keys: the service from {@code telemetry.<key>}, the cluster entry point from
- * {@code --<key> value} arguments. Durations take Flink's syntax ({@code 30 s}, {@code 100ms},
- * {@code 10min}; a bare number is milliseconds).
- *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><td>kafka.bootstrap-servers</td><td>localhost:9092</td></tr>
- *   <tr><td>kafka.raw-topic / validated-topic / dead-letter-topic</td>
- *       <td>raw_telemetry / validated_telemetry / telemetry_dlq</td></tr>
- *   <tr><td>kafka.group-id</td><td>flink-telemetry-processor</td></tr>
- *   <tr><td>kafka.offset-reset</td><td>earliest (when the group has no committed offset)</td></tr>
- *   <tr><td>kafka.delivery-guarantee</td><td>exactly-once | at-least-once</td></tr>
- *   <tr><td>kafka.transactional-id-prefix</td><td>telemetry</td></tr>
- *   <tr><td>kafka.transaction-timeout</td><td>15 min (at most the broker's max)</td></tr>
- *   <tr><td>kafka.dead-letter-writers</td><td>0: as many as the job's parallelism; the
- *       embedded service sets 1</td></tr>
- *   <tr><td>kafka.property.*</td><td>passed to every Kafka client (security, SASL, TLS…)</td></tr>
- *   <tr><td>questdb.host / http-port / pg-port</td><td>localhost / 9000 / 8812</td></tr>
- *   <tr><td>questdb.table</td><td>sensor_readings</td></tr>
- *   <tr><td>questdb.batch-rows / flush-interval</td><td>50000 / 250 ms</td></tr>
- *   <tr><td>questdb.retry-timeout</td><td>5 min of retries before the job restarts</td></tr>
- *   <tr><td>questdb.writers</td><td>0: as many as the job's parallelism</td></tr>
- *   <tr><td>questdb.username / password / token</td><td>none</td></tr>
- *   <tr><td>validation.max-event-age / max-future-skew</td><td>24 h / 1 h</td></tr>
- *   <tr><td>validation.range.&lt;TYPE&gt;</td><td>MIN..MAX, defaults from the design</td></tr>
- *   <tr><td>dedup.window / deadband / relative-tolerance / absolute-tolerance</td>
- *       <td>60 s / true / 0.01 / 0.001</td></tr>
- *   <tr><td>dedup.state-ttl</td><td>1 h, the backstop when event time stops advancing</td></tr>
- *   <tr><td>dedup.cache-sensors</td><td>0: the state is read and written on every reading; N
- *       keeps up to N histories per subtask on the heap, written once per checkpoint</td></tr>
- *   <tr><td>watermark.out-of-orderness / idleness / alignment-max-drift</td>
- *       <td>5 s / 30 s / 1 min</td></tr>
- *   <tr><td>parallelism / max-parallelism</td><td>8 / 1024</td></tr>
- *   <tr><td>state.backend</td><td>rocksdb (incremental checkpoints) | hashmap (state on the heap,
- *       full checkpoints); the embedded service sets hashmap</td></tr>
- *   <tr><td>checkpoint.interval / dir / timeout / min-pause / max-concurrent /
- *       tolerable-failures</td><td>30 s / file:///tmp/flink-checkpoints / 10 min / auto (10 s,
- *       at most a third of the interval) / 2 / 3</td></tr>
- *   <tr><td>restart.attempts / restart.delay</td><td>10 / 30 s</td></tr>
- *   <tr><td>buffer-timeout</td><td>100 ms</td></tr>
- * </table>
+ * The values of the job's options ({@link JobOptionDefinitions}), parsed and validated once,
+ * immutable. Both runtimes build it from the same keys: the service from {@code telemetry.<key>},
+ * the cluster entry point from {@code --<key> value} arguments; both also read each option's
+ * environment variable. {@code docs/configuration.md} lists every key with its default.
  */
 public final class TelemetryJobOptions implements Serializable {
-  private static final long serialVersionUID = 1L;
-  public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
-  public static final String RANGE_PREFIX = "validation.range.";
+  private static final long serialVersionUID = 2L;
+  public static final String KAFKA_PROPERTY_PREFIX = JobOptionDefinitions.KAFKA_PROPERTY_PREFIX;
+  public static final String RANGE_PREFIX = JobOptionDefinitions.RANGE_PREFIX;
+  private static final Duration DESIGN_MIN_PAUSE = Duration.ofSeconds(10);
 
-  private final Map<String, String> values;
-  private final OptionValues parsed;
+  /** Every key's value as it would be written (given or default), and the prefix families. */
+  private final Map<String, String> text;
+  /** Every defined option's parsed value; null where the option has none (min-pause auto). */
+  private final Map<String, Object> values;
+  private final Map<String, String> kafkaProperties;
+  private final Map<String, ValueRange> sensorRanges;
 
-  private TelemetryJobOptions(Map<String, String> values) {
-    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
-    this.parsed = new OptionValues(this.values);
+  private TelemetryJobOptions(Map<String, String> text, Map<String, Object> values,
+      Map<String, String> kafkaProperties, Map<String, ValueRange> sensorRanges) {
+    this.text = Collections.unmodifiableMap(text);
+    this.values = Collections.unmodifiableMap(values);
+    this.kafkaProperties = Collections.unmodifiableMap(kafkaProperties);
+    this.sensorRanges = Collections.unmodifiableMap(sensorRanges);
   }
 
   /** The defaults of the design. */
@@ -75,32 +95,83 @@ public final class TelemetryJobOptions implements Serializable {
   }
 
   /**
-   * Options from keys; unknown keys are refused so that a typo never silently falls back to a
-   * default.
+   * Options from keys, validated as a whole: every bad value is reported at once, each naming
+   * its key. Unknown keys are refused so that a typo never silently falls back to a default.
    */
-  public static TelemetryJobOptions fromMap(Map<String, String> overrides) {
-    Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
-    for (Map.Entry<String, String> e : overrides.entrySet()) {
+  public static TelemetryJobOptions fromMap(Map<String, String> given) {
+    for (Map.Entry<String, String> e : given.entrySet()) {
       String key = e.getKey();
-      if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)
+      if (named(key) == null && !key.startsWith(KAFKA_PROPERTY_PREFIX)
           && !key.startsWith(RANGE_PREFIX)) {
         throw new IllegalArgumentException("unknown telemetry option '" + key + "'; known: "
-            + String.join(", ", DEFAULTS.keySet()) + ", " + KAFKA_PROPERTY_PREFIX + "*, "
+            + String.join(", ", knownKeys()) + ", " + KAFKA_PROPERTY_PREFIX + "*, "
             + RANGE_PREFIX + "<SENSOR_TYPE>");
       }
       if (e.getValue() == null) {
         throw new IllegalArgumentException("telemetry option '" + key + "' has no value");
       }
-      merged.put(key, e.getValue().trim());
     }
-    TelemetryJobOptions options = new TelemetryJobOptions(merged);
-    options.validate();
-    return options;
+    List<String> problems = new ArrayList<>();
+    Map<String, String> text = new TreeMap<>();
+    Map<String, Object> values = new HashMap<>();
+    for (JobOption<?> option : all()) {
+      String value = given.get(option.key());
+      try {
+        text.put(option.key(), read(option, value, values));
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    Map<String, String> kafka = new TreeMap<>();
+    Map<String, ValueRange> ranges = SensorTypes.defaultRanges();
+    given.forEach((key, value) -> {
+      if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+        kafka.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value.trim());
+        text.put(key, value.trim());
+      } else if (key.startsWith(RANGE_PREFIX)) {
+        try {
+          ranges.put(key.substring(RANGE_PREFIX.length()), ValueRange.parse(value));
+          text.put(key, value.trim());
+        } catch (IllegalArgumentException e) {
+          problems.add("telemetry option '" + key + "': " + e.getMessage());
+        }
+      }
+    });
+    if (problems.isEmpty()) {
+      problems.addAll(acrossOptions(values, given));
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return new TelemetryJobOptions(text, values, kafka, new LinkedHashMap<>(ranges));
+  }
+
+  /** Parses one option's text (or takes its default) into {@code values}; returns its text. */
+  private static <T> String read(JobOption<T> option, String given, Map<String, Object> values) {
+    T value = given == null ? option.defaultValue() : option.parse(given);
+    values.put(option.key(), value);
+    return option.format(value);
+  }
+
+  /** The rules that tie options together. */
+  private static List<String> acrossOptions(Map<String, Object> v, Map<String, String> given) {
+    List<String> problems = new ArrayList<>();
+    int parallelism = (Integer) v.get(PARALLELISM.key());
+    int maxParallelism = (Integer) v.get(MAX_PARALLELISM.key());
+    if (parallelism > maxParallelism) {
+      problems.add("parallelism " + parallelism + " is above max-parallelism " + maxParallelism);
+    }
+    Duration ttl = (Duration) v.get(DEDUP_STATE_TTL.key());
+    if (ttl.compareTo((Duration) v.get(DEDUP_WINDOW.key())) <= 0) {
+      problems.add(JobOption.invalid(DEDUP_STATE_TTL.key(), "a duration longer than dedup.window",
+          given.getOrDefault(DEDUP_STATE_TTL.key(), DEDUP_STATE_TTL.format(ttl))).getMessage());
+    }
+    return problems;
   }
 
   /** A copy with some keys changed. */
   public TelemetryJobOptions with(Map<String, String> overrides) {
-    Map<String, String> merged = new LinkedHashMap<>(values);
+    Map<String, String> merged = new LinkedHashMap<>(text);
     merged.putAll(overrides);
     return fromMap(merged);
   }
@@ -109,193 +180,101 @@ public final class TelemetryJobOptions implements Serializable {
     return with(Map.of(key, value));
   }
 
-  /** All keys and values, as given (secrets included: do not log this map). */
+  /**
+   * Every key with its value as it would be written, defaults included (secrets too: do not log
+   * this map). {@code fromMap(asMap())} gives equal options.
+   */
   public Map<String, String> asMap() {
-    return values;
+    return text;
   }
 
-  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
-  private static final String MIN_PAUSE_AUTO = "auto";
-  private static final Duration DESIGN_MIN_PAUSE = Duration.ofSeconds(10);
-
-  static {
-    DEFAULTS.put("kafka.bootstrap-servers", "localhost:9092");
-    DEFAULTS.put("kafka.raw-topic", "raw_telemetry");
-    DEFAULTS.put("kafka.validated-topic", "validated_telemetry");
-    DEFAULTS.put("kafka.dead-letter-topic", "telemetry_dlq");
-    DEFAULTS.put("kafka.group-id", "flink-telemetry-processor");
-    DEFAULTS.put("kafka.offset-reset", "earliest");
-    DEFAULTS.put("kafka.delivery-guarantee", "exactly-once");
-    DEFAULTS.put("kafka.transactional-id-prefix", "telemetry");
-    DEFAULTS.put("kafka.transaction-timeout", "15 min");
-    DEFAULTS.put("kafka.dead-letter-writers", "0");
-    DEFAULTS.put("questdb.host", "localhost");
-    DEFAULTS.put("questdb.http-port", "9000");
-    DEFAULTS.put("questdb.pg-port", "8812");
-    DEFAULTS.put("questdb.table", "sensor_readings");
-    DEFAULTS.put("questdb.batch-rows", "50000");
-    DEFAULTS.put("questdb.flush-interval", "250 ms");
-    DEFAULTS.put("questdb.retry-timeout", "5 min");
-    DEFAULTS.put("questdb.writers", "0");
-    DEFAULTS.put("questdb.username", "");
-    DEFAULTS.put("questdb.password", "");
-    DEFAULTS.put("questdb.token", "");
-    DEFAULTS.put("validation.max-event-age", "24 h");
-    DEFAULTS.put("validation.max-future-skew", "1 h");
-    DEFAULTS.put("dedup.window", "60 s");
-    DEFAULTS.put("dedup.deadband", "true");
-    DEFAULTS.put("dedup.relative-tolerance", "0.01");
-    DEFAULTS.put("dedup.absolute-tolerance", "0.001");
-    DEFAULTS.put("dedup.state-ttl", "1 h");
-    DEFAULTS.put("dedup.cache-sensors", "0");
-    DEFAULTS.put("watermark.out-of-orderness", "5 s");
-    DEFAULTS.put("watermark.idleness", "30 s");
-    DEFAULTS.put("watermark.alignment-max-drift", "1 min");
-    DEFAULTS.put("parallelism", "8");
-    DEFAULTS.put("max-parallelism", "1024");
-    DEFAULTS.put("state.backend", "rocksdb");
-    DEFAULTS.put("checkpoint.interval", "30 s");
-    DEFAULTS.put("checkpoint.dir", "file:///tmp/flink-checkpoints");
-    DEFAULTS.put("checkpoint.timeout", "10 min");
-    DEFAULTS.put("checkpoint.min-pause", MIN_PAUSE_AUTO);
-    DEFAULTS.put("checkpoint.max-concurrent", "2");
-    DEFAULTS.put("checkpoint.tolerable-failures", "3");
-    DEFAULTS.put("restart.attempts", "10");
-    DEFAULTS.put("restart.delay", "30 s");
-    DEFAULTS.put("buffer-timeout", "100 ms");
-  }
-
-  /** Every key that has a default (not the open-ended kafka.property.* and validation.range.*). */
+  /** Every defined key (not the open-ended kafka.property.* and validation.range.*). */
   public static Set<String> knownKeys() {
-    return Collections.unmodifiableSet(DEFAULTS.keySet());
+    Set<String> keys = new LinkedHashSet<>();
+    all().forEach(o -> keys.add(o.key()));
+    return Collections.unmodifiableSet(keys);
   }
 
-  private void validate() {
-    // Touch every typed getter once so that a bad value fails at start, naming its key.
-    kafkaBootstrapServers();
-    offsetReset();
-    deliveryGuarantee();
-    transactionTimeout();
-    questDbHttpPort();
-    questDbPgPort();
-    questDbBatchRows();
-    questDbFlushInterval();
-    questDbRetryTimeout();
-    questDbWriters();
-    deadLetterWriters();
-    maxEventAge();
-    maxFutureSkew();
-    sensorRanges();
-    dedupWindow();
-    dedupDeadband();
-    dedupRelativeTolerance();
-    dedupAbsoluteTolerance();
-    dedupStateTtl();
-    dedupCacheSensors();
-    outOfOrderness();
-    idleness();
-    alignmentMaxDrift();
-    if (parallelism() > maxParallelism()) {
-      throw new IllegalArgumentException("parallelism " + parallelism()
-          + " is above max-parallelism " + maxParallelism());
-    }
-    stateBackend();
-    checkpointInterval();
-    checkpointTimeout();
-    checkpointMinPause();
-    checkpointMaxConcurrent();
-    checkpointTolerableFailures();
-    restartAttempts();
-    restartDelay();
-    bufferTimeout();
+  /** The value of {@code option}. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(JobOption<T> option) {
+    return (T) values.get(option.key());
   }
 
   // --- Kafka -------------------------------------------------------------------------------
 
   public String kafkaBootstrapServers() {
-    return parsed.text("kafka.bootstrap-servers");
+    return get(KAFKA_BOOTSTRAP_SERVERS);
   }
 
   public String rawTopic() {
-    return parsed.text("kafka.raw-topic");
+    return get(KAFKA_RAW_TOPIC);
   }
 
   public String validatedTopic() {
-    return parsed.text("kafka.validated-topic");
+    return get(KAFKA_VALIDATED_TOPIC);
   }
 
   public String deadLetterTopic() {
-    return parsed.text("kafka.dead-letter-topic");
+    return get(KAFKA_DEAD_LETTER_TOPIC);
   }
 
   public String groupId() {
-    return parsed.text("kafka.group-id");
+    return get(KAFKA_GROUP_ID);
   }
 
   /** "earliest" or "latest": where a group without committed offsets starts. */
   public String offsetReset() {
-    String v = parsed.text("kafka.offset-reset").toLowerCase(Locale.ROOT);
-    if (!v.equals("earliest") && !v.equals("latest")) {
-      throw parsed.invalid("kafka.offset-reset", "earliest or latest");
-    }
-    return v;
+    return get(KAFKA_OFFSET_RESET);
   }
 
   public DeliveryGuarantee deliveryGuarantee() {
-    return switch (parsed.text("kafka.delivery-guarantee").toLowerCase(Locale.ROOT).replace('_', '-')) {
-      case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
-      case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-      default -> throw parsed.invalid("kafka.delivery-guarantee", "exactly-once or at-least-once");
-    };
+    return get(KAFKA_DELIVERY_GUARANTEE).equals("exactly-once")
+        ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
   }
 
   public String transactionalIdPrefix() {
-    return parsed.text("kafka.transactional-id-prefix");
+    return get(KAFKA_TRANSACTIONAL_ID_PREFIX);
   }
 
   public Duration transactionTimeout() {
-    return parsed.duration("kafka.transaction-timeout");
+    return get(KAFKA_TRANSACTION_TIMEOUT);
   }
 
   /** Extra Kafka client properties (kafka.property.X=Y gives X=Y), for every client. */
   public Map<String, String> kafkaProperties() {
-    Map<String, String> props = new TreeMap<>();
-    values.forEach((k, v) -> {
-      if (k.startsWith(KAFKA_PROPERTY_PREFIX)) {
-        props.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
-      }
-    });
-    return props;
+    return kafkaProperties;
+  }
+
+  /** Subtasks of the dead-letter sink, each a transactional producer; 0 for the parallelism. */
+  public int deadLetterWriters() {
+    return get(KAFKA_DEAD_LETTER_WRITERS);
   }
 
   // --- QuestDB -----------------------------------------------------------------------------
 
   public String questDbHost() {
-    return parsed.text("questdb.host");
+    return get(QUESTDB_HOST);
   }
 
   public int questDbHttpPort() {
-    return parsed.port("questdb.http-port");
-  }
-
-  public int questDbPgPort() {
-    return parsed.port("questdb.pg-port");
+    return get(QUESTDB_HTTP_PORT);
   }
 
   public String questDbTable() {
-    return parsed.text("questdb.table");
+    return get(QUESTDB_TABLE);
   }
 
   public int questDbBatchRows() {
-    return parsed.positiveInt("questdb.batch-rows");
+    return get(QUESTDB_BATCH_ROWS);
   }
 
   public Duration questDbFlushInterval() {
-    return parsed.positive("questdb.flush-interval");
+    return get(QUESTDB_FLUSH_INTERVAL);
   }
 
   public Duration questDbRetryTimeout() {
-    return parsed.duration("questdb.retry-timeout");
+    return get(QUESTDB_RETRY_TIMEOUT);
   }
 
   /**
@@ -303,101 +282,81 @@ public final class TelemetryJobOptions implements Serializable {
    * parallelism). Each writer commits its own batches, and batches of many writers overlap in
    * time, which QuestDB merges out of order.
    */
-  /** Subtasks of the dead-letter sink, each with a transactional producer; 0 for the job's parallelism. */
-  public int deadLetterWriters() {
-    return parsed.nonNegativeInt("kafka.dead-letter-writers");
-  }
-
   public int questDbWriters() {
-    return parsed.nonNegativeInt("questdb.writers");
+    return get(QUESTDB_WRITERS);
   }
 
   public String questDbUsername() {
-    return values.get("questdb.username");
+    return get(QUESTDB_USERNAME);
   }
 
   public String questDbPassword() {
-    return values.get("questdb.password");
+    return get(QUESTDB_PASSWORD);
   }
 
   public String questDbToken() {
-    return values.get("questdb.token");
+    return get(QUESTDB_TOKEN);
   }
 
   // --- Validation and dedup ----------------------------------------------------------------
 
   public Duration maxEventAge() {
-    return parsed.positive("validation.max-event-age");
+    return get(VALIDATION_MAX_EVENT_AGE);
   }
 
   public Duration maxFutureSkew() {
-    return parsed.duration("validation.max-future-skew");
+    return get(VALIDATION_MAX_FUTURE_SKEW);
   }
 
   /** Ranges per sensor type: the design's defaults with validation.range.TYPE overrides. */
   public Map<String, ValueRange> sensorRanges() {
-    Map<String, ValueRange> ranges = SensorTypes.defaultRanges();
-    values.forEach((k, v) -> {
-      if (k.startsWith(RANGE_PREFIX)) {
-        String type = k.substring(RANGE_PREFIX.length());
-        try {
-          ranges.put(type, ValueRange.parse(v));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("telemetry option '" + k + "': " + e.getMessage());
-        }
-      }
-    });
-    return ranges;
+    return new LinkedHashMap<>(sensorRanges);
   }
 
   public Duration dedupWindow() {
-    return parsed.positive("dedup.window");
+    return get(DEDUP_WINDOW);
   }
 
   public boolean dedupDeadband() {
-    return parsed.bool("dedup.deadband");
+    return get(DEDUP_DEADBAND);
   }
 
   public double dedupRelativeTolerance() {
-    return parsed.nonNegativeDouble("dedup.relative-tolerance");
+    return get(DEDUP_RELATIVE_TOLERANCE);
   }
 
   public double dedupAbsoluteTolerance() {
-    return parsed.nonNegativeDouble("dedup.absolute-tolerance");
+    return get(DEDUP_ABSOLUTE_TOLERANCE);
   }
 
   public Duration dedupStateTtl() {
-    Duration ttl = parsed.positive("dedup.state-ttl");
-    if (ttl.compareTo(dedupWindow()) <= 0) {
-      throw parsed.invalid("dedup.state-ttl", "a duration longer than dedup.window");
-    }
-    return ttl;
+    return get(DEDUP_STATE_TTL);
   }
 
   public int dedupCacheSensors() {
-    return parsed.nonNegativeInt("dedup.cache-sensors");
+    return get(DEDUP_CACHE_SENSORS);
   }
 
   public Duration outOfOrderness() {
-    return parsed.duration("watermark.out-of-orderness");
+    return get(WATERMARK_OUT_OF_ORDERNESS);
   }
 
   public Duration idleness() {
-    return parsed.positive("watermark.idleness");
+    return get(WATERMARK_IDLENESS);
   }
 
   public Duration alignmentMaxDrift() {
-    return parsed.positive("watermark.alignment-max-drift");
+    return get(WATERMARK_ALIGNMENT_MAX_DRIFT);
   }
 
   // --- Runtime -----------------------------------------------------------------------------
 
   public int parallelism() {
-    return parsed.positiveInt("parallelism");
+    return get(PARALLELISM);
   }
 
   public int maxParallelism() {
-    return parsed.positiveInt("max-parallelism");
+    return get(MAX_PARALLELISM);
   }
 
   /**
@@ -405,23 +364,19 @@ public final class TelemetryJobOptions implements Serializable {
    * (state on the heap: no serialization per reading, the embedded service's choice).
    */
   public String stateBackend() {
-    String v = parsed.text("state.backend").toLowerCase(Locale.ROOT);
-    if (!v.equals("rocksdb") && !v.equals("hashmap")) {
-      throw parsed.invalid("state.backend", "rocksdb or hashmap");
-    }
-    return v;
+    return get(STATE_BACKEND);
   }
 
   public Duration checkpointInterval() {
-    return parsed.positive("checkpoint.interval");
+    return get(CHECKPOINT_INTERVAL);
   }
 
   public String checkpointDir() {
-    return parsed.text("checkpoint.dir");
+    return get(CHECKPOINT_DIR);
   }
 
   public Duration checkpointTimeout() {
-    return parsed.positive("checkpoint.timeout");
+    return get(CHECKPOINT_TIMEOUT);
   }
 
   /**
@@ -430,38 +385,49 @@ public final class TelemetryJobOptions implements Serializable {
    * and with it the read-committed latency. A duration given explicitly is used as it is.
    */
   public Duration checkpointMinPause() {
-    if (MIN_PAUSE_AUTO.equalsIgnoreCase(parsed.text("checkpoint.min-pause"))) {
-      Duration third = Duration.ofMillis(checkpointInterval().toMillis() / 3);
-      return third.compareTo(DESIGN_MIN_PAUSE) < 0 ? third : DESIGN_MIN_PAUSE;
+    Duration given = get(CHECKPOINT_MIN_PAUSE);
+    if (given != null) {
+      return given;
     }
-    return parsed.duration("checkpoint.min-pause");
+    Duration third = Duration.ofMillis(checkpointInterval().toMillis() / 3);
+    return third.compareTo(DESIGN_MIN_PAUSE) < 0 ? third : DESIGN_MIN_PAUSE;
   }
 
   public int checkpointMaxConcurrent() {
-    return parsed.positiveInt("checkpoint.max-concurrent");
+    return get(CHECKPOINT_MAX_CONCURRENT);
   }
 
   public int checkpointTolerableFailures() {
-    return parsed.nonNegativeInt("checkpoint.tolerable-failures");
+    return get(CHECKPOINT_TOLERABLE_FAILURES);
   }
 
   public int restartAttempts() {
-    return parsed.nonNegativeInt("restart.attempts");
+    return get(RESTART_ATTEMPTS);
   }
 
   public Duration restartDelay() {
-    return parsed.duration("restart.delay");
+    return get(RESTART_DELAY);
   }
 
   public Duration bufferTimeout() {
-    return parsed.duration("buffer-timeout");
+    return get(BUFFER_TIMEOUT);
   }
 
   @Override
   public String toString() {
     Map<String, String> shown = new TreeMap<>();
-    values.forEach((k, v) -> shown.put(k, isSecret(k) && !v.isEmpty() ? "****" : v));
+    text.forEach((k, v) -> shown.put(k, isSecret(k) && !v.isEmpty() ? "****" : v));
     return "TelemetryJobOptions" + shown;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TelemetryJobOptions other && text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
   }
 
   /** Keys whose values must never be printed. */

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.dcmms.telemetry.deploy.Manifests.Manifest;
+import com.dcmms.telemetry.docs.ConfigurationReference;
+import com.dcmms.telemetry.job.JobOption;
+import com.dcmms.telemetry.job.JobOptionDefinitions;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
 import com.dcmms.telemetry.monitoring.MonitoringFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.Test;
@@ -27,11 +33,19 @@ class DeploymentFilesTest {
   static final Path JOB_IMAGE = Path.of("docker", "flink", "Dockerfile");
   static final String JOB_JAR = "/opt/flink/usrlib/telemetry-job.jar";
 
-  /** The original design's variables, with their values in a container next to Kafka and QuestDB. */
+  /**
+   * The design's variables whose value in a container next to Kafka and QuestDB differs from the
+   * option's default; every other option keeps its default (JobOptionDefinitions).
+   */
   static final Map<String, String> DESIGN_VARIABLES = Map.of(
-      "FLINK_PARALLELISM", "8", "CHECKPOINT_INTERVAL_MS", "30000",
       "CHECKPOINT_DIR", "file:///data/checkpoints", "KAFKA_BROKERS", "kafka:9092",
-      "QUESTDB_HOST", "questdb", "QUESTDB_PORT", "8812");
+      "QUESTDB_HOST", "questdb");
+
+  /** Variables of the image's runtime rather than of the service's configuration. */
+  static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_OPTS", "JAVA_OPTS_APPEND",
+      "MALLOC_ARENA_MAX");
+  private static final Pattern ENV_ENTRY =
+      Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)");
 
   // Kubernetes: every manifest is one the API server would accept.
 
@@ -376,6 +390,54 @@ class DeploymentFilesTest {
     assertThat(standalone).containsEntry("jobmanager.rpc.address", "flink-jobmanager");
     image.remove("jobmanager.rpc.address");
     assertThat(standalone).containsAllEntriesOf(image).hasSize(image.size() + 1);
+  }
+
+  @Test
+  void deploymentFilesSetOnlyVariablesSomethingReadsAndNoDefaultAgain() throws IOException {
+    Map<String, Map<String, String>> files = new LinkedHashMap<>();
+    files.put("docker/Dockerfile", dockerfileEnvironment(DockerfileInstructions.read(EDGE_IMAGE)));
+    files.put("docker-compose.yml edge", fields(compose().at("/services/edge/environment")));
+    files.put("k8s/edge/configmap.yaml", fields(Manifests.named("ConfigMap", "telemetry-edge")
+        .doc().path("data")));
+    Set<String> propertiesVariables = new TreeSet<>();
+    ConfigurationReference.applicationProperties().values().forEach(v -> {
+      Matcher m = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):").matcher(v);
+      while (m.find()) {
+        propertiesVariables.add(m.group(1));
+      }
+    });
+
+    files.forEach((file, env) -> env.forEach((name, value) -> {
+      JobOption<?> option = JobOptionDefinitions.all().stream()
+          .filter(o -> name.equals(o.environmentVariable())).findFirst().orElse(null);
+      if (option != null) {
+        Object parsed = TelemetryJobOptions.fromMap(Map.of(option.key(), value)).get(option);
+        assertThat(parsed).as(file + ": " + name + "=" + value + " repeats the default of "
+            + option.key() + "; leave it to docs/configuration.md").isNotEqualTo(option.defaultValue());
+      } else {
+        assertThat(name.startsWith("TELEMETRY_") || name.startsWith("QUARKUS_")
+            || RUNTIME_VARIABLES.contains(name) || propertiesVariables.contains(name))
+            .as(file + ": nothing reads " + name).isTrue();
+      }
+    }));
+    assertThat(files.get("docker/Dockerfile")).containsKeys("KAFKA_BROKERS", "JAVA_OPTS");
+  }
+
+  private static Map<String, String> dockerfileEnvironment(DockerfileInstructions image) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String instruction : image.all("ENV")) {
+      Matcher m = ENV_ENTRY.matcher(instruction);
+      while (m.find()) {
+        env.put(m.group(1), m.group(2).replaceAll("^\"|\"$", ""));
+      }
+    }
+    return env;
+  }
+
+  private static Map<String, String> fields(JsonNode node) {
+    Map<String, String> values = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+    return values;
   }
 
   // docker/: the compose file and the images.

@@ -161,7 +161,6 @@ class EdgeImageIT {
     env.put("KAFKA_BROKERS", kafka.bootstrapServers());
     env.put("QUESTDB_HOST", questDb.host());
     env.put("QUESTDB_HTTP_PORT", Integer.toString(questDb.httpPort()));
-    env.put("QUESTDB_PORT", Integer.toString(questDb.pgPort()));
     env.put("FLINK_PARALLELISM", "2");
     // RocksDB, not the service's heap default: the image keeps only some of its native libraries,
     // and this proves the one for the image's platform is among them.

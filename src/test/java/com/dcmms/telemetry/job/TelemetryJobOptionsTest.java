@@ -8,6 +8,7 @@ import com.dcmms.telemetry.job.rules.SensorTypes;
 import com.dcmms.telemetry.job.rules.ValueRange;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The job's options: the design's defaults, overrides, refusals, secrets, the entry point. */
+/** The job's options: definitions, parsing, validation as a whole, secrets, the entry point. */
 class TelemetryJobOptionsTest {
   private static final String PASSWORD = "hunter2-questdb";
   private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule "
@@ -44,73 +45,76 @@ class TelemetryJobOptionsTest {
   }
 
   @Test
-  void defaultsToTheDesignsRuntimeSettings() {
+  void defaultsAreTheDefinitions() {
     TelemetryJobOptions o = TelemetryJobOptions.defaults();
 
-    assertThat(o.parallelism()).isEqualTo(8);
-    assertThat(o.maxParallelism()).isEqualTo(1024);
-    assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(o.checkpointDir()).isEqualTo("file:///tmp/flink-checkpoints");
-    assertThat(o.checkpointTimeout()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(o.checkpointMinPause()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(o.checkpointMaxConcurrent()).isEqualTo(2);
-    assertThat(o.checkpointTolerableFailures()).isEqualTo(3);
-    assertThat(o.restartAttempts()).isEqualTo(10);
-    assertThat(o.restartDelay()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(o.bufferTimeout()).isEqualTo(Duration.ofMillis(100));
-  }
-
-  @Test
-  void defaultsToTheDesignsProcessingSemantics() {
-    TelemetryJobOptions o = TelemetryJobOptions.defaults();
-
-    assertThat(o.maxEventAge()).isEqualTo(Duration.ofHours(24));
-    assertThat(o.maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+    for (JobOption<?> option : JobOptionDefinitions.all()) {
+      assertThat((Object) o.get(option)).as(option.key()).isEqualTo(option.defaultValue());
+    }
     assertThat(o.sensorRanges()).isEqualTo(SensorTypes.defaultRanges());
-    assertThat(o.dedupWindow()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(o.dedupDeadband()).isTrue();
-    assertThat(o.dedupRelativeTolerance()).isEqualTo(0.01);
-    assertThat(o.dedupAbsoluteTolerance()).isEqualTo(0.001);
-    assertThat(o.dedupStateTtl()).isEqualTo(Duration.ofHours(1));
-    assertThat(o.dedupCacheSensors()).isZero();
-    assertThat(o.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(o.idleness()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(o.alignmentMaxDrift()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(o.kafkaProperties()).isEmpty();
+    assertThat(o.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
   }
 
   @Test
-  void defaultsToTheDesignsKafkaAndQuestDb() {
-    TelemetryJobOptions o = TelemetryJobOptions.defaults();
+  void everyDefinitionHasAMeaningAndADefaultItAccepts() {
+    for (JobOption<?> option : JobOptionDefinitions.all()) {
+      assertThat(option.description()).as(option.key()).isNotBlank();
+      assertThat((Object) option.parse(option.defaultText())).as(option.key())
+          .isEqualTo(option.defaultValue());
+    }
+  }
 
-    assertThat(o.kafkaBootstrapServers()).isEqualTo("localhost:9092");
-    assertThat(o.rawTopic()).isEqualTo("raw_telemetry");
-    assertThat(o.validatedTopic()).isEqualTo("validated_telemetry");
-    assertThat(o.deadLetterTopic()).isEqualTo("telemetry_dlq");
-    assertThat(o.groupId()).isEqualTo("flink-telemetry-processor");
-    assertThat(o.offsetReset()).isEqualTo("earliest");
-    assertThat(o.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
-    assertThat(o.transactionalIdPrefix()).isEqualTo("telemetry");
-    assertThat(o.transactionTimeout()).isEqualTo(Duration.ofMinutes(15));
-    assertThat(o.kafkaProperties()).isEmpty();
-    assertThat(o.questDbHost()).isEqualTo("localhost");
-    assertThat(o.questDbHttpPort()).isEqualTo(9000);
-    assertThat(o.questDbPgPort()).isEqualTo(8812);
-    assertThat(o.questDbTable()).isEqualTo("sensor_readings");
-    assertThat(o.questDbBatchRows()).isEqualTo(50_000);
-    assertThat(o.questDbFlushInterval()).isEqualTo(Duration.ofMillis(250));
-    assertThat(o.questDbRetryTimeout()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(o.questDbUsername()).isEmpty();
-    assertThat(o.questDbPassword()).isEmpty();
-    assertThat(o.questDbToken()).isEmpty();
+  @Test
+  void namesEachEnvironmentVariableOnceInUpperCase() {
+    List<String> variables = JobOptionDefinitions.all().stream()
+        .map(JobOption::environmentVariable).filter(v -> v != null).toList();
+
+    assertThat(variables).doesNotHaveDuplicates().allMatch(v -> v.matches("[A-Z][A-Z0-9_]*"))
+        .contains("KAFKA_BROKERS", "QUESTDB_HOST", "QUESTDB_HTTP_PORT", "FLINK_PARALLELISM",
+            "STATE_BACKEND", "CHECKPOINT_INTERVAL_MS", "CHECKPOINT_DIR",
+            "TELEMETRY_QUESTDB_PASSWORD")
+        .as("nothing reads QuestDB's PostgreSQL port: the job writes over HTTP")
+        .doesNotContain("QUESTDB_PORT");
   }
 
   @Test
   void listsEveryKeyWithADefault() {
     assertThat(TelemetryJobOptions.knownKeys())
         .contains("parallelism", "checkpoint.interval", "dedup.window", "questdb.password")
-        .doesNotContain("kafka.property.", "validation.range.");
+        .doesNotContain("kafka.property.", "validation.range.", "questdb.pg-port");
     assertThat(TelemetryJobOptions.defaults().asMap().keySet())
         .containsExactlyInAnyOrderElementsOf(TelemetryJobOptions.knownKeys());
+  }
+
+  @Test
+  void writesItsValuesSoThatTheyReadBackEqual() {
+    TelemetryJobOptions o = TelemetryJobOptions.fromMap(Map.of(
+        "checkpoint.interval", "45000",
+        "kafka.transaction-timeout", "2 min",
+        "kafka.delivery-guarantee", "AT_LEAST_ONCE",
+        "kafka.property.security.protocol", "SSL",
+        "validation.range.TEMPERATURE", "-40..85"));
+
+    assertThat(o.asMap()).containsEntry("checkpoint.interval", "45s")
+        .containsEntry("kafka.transaction-timeout", "2min")
+        .containsEntry("kafka.delivery-guarantee", "at-least-once")
+        .containsEntry("checkpoint.min-pause", "auto")
+        .containsEntry("kafka.property.security.protocol", "SSL");
+    assertThat(TelemetryJobOptions.fromMap(o.asMap())).isEqualTo(o);
+    assertThat(TelemetryJobOptions.fromMap(o.asMap()).checkpointMinPause())
+        .isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"500ms,PT0.5S,500ms", "30s,PT30S,30s", "30 s,PT30S,30s", "30000,PT30S,30s",
+      "10min,PT10M,10min", "10 m,PT10M,10min", "90s,PT1M30S,90s", "1h,PT1H,1h", "2d,PT48H,2d"})
+  void readsDurationsInFlinksSyntaxWithBareNumbersInMilliseconds(String text, Duration expected,
+      String written) {
+    TelemetryJobOptions o = options("restart.delay", text);
+
+    assertThat(o.restartDelay()).isEqualTo(expected);
+    assertThat(o.asMap()).containsEntry("restart.delay", written);
   }
 
   // --- Overrides ------------------------------------------------------------------------------
@@ -229,34 +233,34 @@ class TelemetryJobOptionsTest {
 
   @ParameterizedTest(name = "{0} = ''{1}''")
   @CsvSource(delimiter = '|', value = {
-      "checkpoint.interval|soon|a duration such as 30 s, 100 ms or 10 min",
+      "checkpoint.interval|soon|a positive duration such as 30s, 500ms or 10min",
       "checkpoint.interval|0 s|a positive duration",
-      "checkpoint.interval|-5 s|a duration",
-      "checkpoint.timeout|ten minutes|a duration",
+      "checkpoint.interval|-5 s|a positive duration",
+      "checkpoint.timeout|ten minutes|a positive duration",
       "checkpoint.min-pause|10 parsecs|a duration",
       "dedup.window|0|a positive duration",
       "dedup.state-ttl|30 s|a duration longer than dedup.window",
       "dedup.cache-sensors|-1|a whole number of 0 or more",
       "dedup.cache-sensors|lots|a whole number",
       "validation.max-event-age|0 ms|a positive duration",
-      "watermark.idleness|x|a duration",
+      "watermark.idleness|x|a positive duration",
       "buffer-timeout|fast|a duration",
       "restart.delay|later|a duration",
       "parallelism|eight|a whole number",
       "parallelism|0|a whole number of 1 or more",
-      "parallelism|-1|a whole number of 0 or more",
+      "parallelism|-1|a whole number of 1 or more",
       "parallelism|2.5|a whole number",
       "checkpoint.max-concurrent|0|a whole number of 1 or more",
       "checkpoint.tolerable-failures|-1|a whole number of 0 or more",
       "restart.attempts|many|a whole number",
       "questdb.http-port|70000|a port number from 1 to 65535",
-      "questdb.pg-port|0|a whole number of 1 or more",
+      "questdb.http-port|0|a port number from 1 to 65535",
       "questdb.batch-rows|lots|a whole number",
       "dedup.deadband|yes|true or false",
       "dedup.relative-tolerance|-0.1|a finite number of 0 or more",
       "dedup.relative-tolerance|NaN|a finite number of 0 or more",
       "dedup.absolute-tolerance|Infinity|a finite number of 0 or more",
-      "dedup.absolute-tolerance|tiny|a number",
+      "dedup.absolute-tolerance|tiny|a finite number of 0 or more",
       "kafka.delivery-guarantee|sometimes|exactly-once or at-least-once",
       "kafka.offset-reset|middle|earliest or latest",
       "state.backend|memory|rocksdb or hashmap",
@@ -281,6 +285,30 @@ class TelemetryJobOptionsTest {
     assertThatThrownBy(() -> options("parallelism", "2000"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("parallelism 2000 is above max-parallelism 1024");
+  }
+
+  @Test
+  void reportsEveryBadValueAtOnce() {
+    assertThatThrownBy(() -> TelemetryJobOptions.fromMap(Map.of(
+        "parallelism", "eight",
+        "dedup.window", "soon",
+        "validation.range.VOLTAGE", "high")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("telemetry option 'parallelism' must be a whole number")
+        .hasMessageContaining("telemetry option 'dedup.window' must be a positive duration")
+        .hasMessageContaining("telemetry option 'validation.range.VOLTAGE': ");
+  }
+
+  @Test
+  void checksTheRulesBetweenOptionsOnTheValuesGiven() {
+    assertThat(TelemetryJobOptions.fromMap(Map.of("dedup.window", "2h", "dedup.state-ttl", "3h"))
+        .dedupStateTtl()).isEqualTo(Duration.ofHours(3));
+    assertThatThrownBy(() -> options("dedup.window", "2h"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("telemetry option 'dedup.state-ttl' must be a duration longer than "
+            + "dedup.window, got '1h'");
+    assertThat(TelemetryJobOptions.fromMap(Map.of("parallelism", "2000", "max-parallelism", "4096"))
+        .parallelism()).isEqualTo(2000);
   }
 
   // --- Secrets --------------------------------------------------------------------------------
@@ -348,6 +376,8 @@ class TelemetryJobOptionsTest {
         "CHECKPOINT_DIR", "s3://telemetry/checkpoints",
         "KAFKA_BROKERS", "kafka-0:9092,kafka-1:9092",
         "QUESTDB_HOST", "questdb.telemetry.svc",
+        "QUESTDB_HTTP_PORT", "19000",
+        "STATE_BACKEND", "hashmap",
         "QUESTDB_PORT", "18812"), new String[0]);
 
     assertThat(o.parallelism()).isEqualTo(16);
@@ -355,8 +385,10 @@ class TelemetryJobOptionsTest {
     assertThat(o.checkpointDir()).isEqualTo("s3://telemetry/checkpoints");
     assertThat(o.kafkaBootstrapServers()).isEqualTo("kafka-0:9092,kafka-1:9092");
     assertThat(o.questDbHost()).isEqualTo("questdb.telemetry.svc");
-    assertThat(o.questDbPgPort()).as("QUESTDB_PORT is the PostgreSQL-wire port").isEqualTo(18812);
-    assertThat(o.questDbHttpPort()).as("ILP over HTTP keeps its port").isEqualTo(9000);
+    assertThat(o.questDbHttpPort()).isEqualTo(19000);
+    assertThat(o.stateBackend()).isEqualTo("hashmap");
+    assertThat(o.asMap()).as("QUESTDB_PORT, the design's PostgreSQL-wire port, is read by nothing")
+        .doesNotContainValue("18812");
   }
 
   @Test

@@ -158,9 +158,8 @@ public class EmbeddedFlink {
     String network = networkMemoryMb(o.parallelism()) + "m";
     c.setString("taskmanager.memory.network.min", network);
     c.setString("taskmanager.memory.network.max", network);
-    // Off: on a two-core gateway the benchmark measured debloating costing throughput (9,800 ->
-    // 15,600 events/s drained at parallelism 2) and latency (QuestDB P99 6.8 s -> 1.7 s), with
-    // checkpoints no slower. telemetry.flink.* can turn it back on.
+    // Off: on a two-core gateway debloating cost both drain throughput and latency, and made
+    // checkpoints no faster (docs/benchmarks.md). telemetry.flink.* can turn it back on.
     c.setString("taskmanager.network.memory.buffer-debloat.enabled", "false");
     MicrometerReporterFactory.flinkConfiguration().forEach(c::setString);
     JobOptionsFromConfig.flinkOverrides(config).forEach(c::setString);
@@ -170,7 +169,7 @@ public class EmbeddedFlink {
   /**
    * lz4-java takes its JNI compressor only when the system class loader loaded it or the library
    * is loaded already; in the service neither holds, and Kafka's sinks compressed with the safe
-   * Java one (7 % of the service's CPU at 10,000 events/s). Loading the library first fixes that.
+   * Java one, at a visible share of the service's CPU. Loading the library first fixes that.
    */
   public static String preferNativeLz4() {
     try {
