@@ -255,9 +255,8 @@ public final class TelemetryJob {
     // A producer that needs more waits for its batches to be sent: backpressure, not loss.
     p.put("buffer.memory", Integer.toString(2 * 1024 * 1024));
     // With EXACTLY_ONCE nothing is visible before the checkpoint commits, and the checkpoint
-    // flushes the producer, so lingering costs no latency. Each batch allocates two 64 KiB lz4
-    // blocks: at 50 ms, the 8 writers' batches to 8 partitions were a third of the service's
-    // allocation at 10,000 events/s; at 1 s the allocation rate fell from ~190 to ~110 MB/s.
+    // flushes the producer, so lingering costs no latency; fewer, fuller batches allocate fewer
+    // lz4 blocks (two of 64 KiB each), much of the service's allocation (docs/benchmarks.md).
     p.put("linger.ms", exactlyOnce ? "1000" : "10");
     p.put("client.id", o.transactionalIdPrefix() + "-" + name);
     if (exactlyOnce) {
