@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process;
@@ -148,9 +147,7 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Sends SIGTERM and waits for the exit. */
   boolean terminate(long seconds) throws InterruptedException {
-    Process p = child.process();
-    p.destroy();
-    return p.waitFor(seconds, TimeUnit.SECONDS);
+    return child.terminate(Duration.ofSeconds(seconds));
   }
 
   /** Sends SIGKILL, as {@code kill -9} would, and waits for the exit. */
@@ -168,6 +165,6 @@ final class ServiceProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    child.process().destroyForcibly();
+    child.process().toHandle().destroyForcibly();
   }
 }

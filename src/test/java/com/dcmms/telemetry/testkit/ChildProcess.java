@@ -91,7 +91,9 @@ public final class ChildProcess implements AutoCloseable {
    */
   public synchronized void killAndRestart() throws IOException, InterruptedException {
     double cpu = cpuSeconds(); // the last reading before the process and its account are gone
-    process.destroyForcibly().waitFor();
+    process.toHandle().destroyForcibly();
+    process.waitFor();
+    pump.join(10_000); // the last lines of the process replaced go to the log first
     earlierCpuSeconds = cpu;
     launch(true);
   }
@@ -100,6 +102,7 @@ public final class ChildProcess implements AutoCloseable {
   public synchronized void restart(Map<String, String> changes) throws IOException, InterruptedException {
     double cpu = cpuSeconds();
     stop(Duration.ofSeconds(60));
+    pump.join(10_000);
     earlierCpuSeconds = cpu;
     env.putAll(changes);
     launch(true);
@@ -237,18 +240,29 @@ public final class ChildProcess implements AutoCloseable {
     return earlierCpuSeconds + process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
   }
 
+  /**
+   * SIGTERM; returns whether it exited within {@code timeout}. Sent through its
+   * {@link ProcessHandle}: {@link Process#destroy} would also close the pipe of its output, and
+   * what it prints while it shuts down would be lost.
+   */
+  public boolean terminate(Duration timeout) throws InterruptedException {
+    Process p = process;
+    p.toHandle().destroy();
+    return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** SIGTERM, then SIGKILL after {@code grace}. */
   public void stop(Duration grace) throws InterruptedException {
-    Process p = process;
-    p.destroy();
-    if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (!terminate(grace)) {
+      kill();
     }
   }
 
   /** SIGKILL, as {@code kill -9} would, and waits for the exit. */
   public void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    Process p = process;
+    p.toHandle().destroyForcibly();
+    p.waitFor(10, TimeUnit.SECONDS);
   }
 
   @Override

@@ -41,11 +41,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "the service's checkpoint interval (10s; 1s with --faults)")
   private Duration checkpointInterval;
   @Option(names = "--fast-interval", paramLabel = "D", converter = OffOrDuration.class,
-      description = {"then restart the service with this interval and run the warm-up and the fixed-rate phase",
-          "again (1s; 0 or off: not)"})
+      description = "then restart the service with this interval and run the warm-up and the fixed-rate phase "
+          + "again (1s; 0 or off: not)")
   private Duration fastInterval;
-  @Option(names = "--no-restart", description = {"no restart phase (by default, the last service is killed with",
-      "kill -9 a third into a fixed-rate load and started again, verified)"})
+  @Option(names = "--no-restart",
+      description = "no restart phase (by default, the last service is killed with "
+          + "kill -9 a third into a fixed-rate load and started again, verified)")
   private boolean noRestart;
   @Option(names = "--sites", paramLabel = "S", defaultValue = "10", description = "the data profile: sites (10),")
   private int sites;
@@ -65,17 +66,20 @@ final class BenchCommand implements Callable<Integer> {
   private Duration warmup;
   @Option(names = "--out", paramLabel = "DIR", description = "report, plot, JSON and logs (target/bench)")
   private Path out;
-  @Option(names = "--smoke", description = {"20,000 events, 2,000 events/s for 15s after 5s of warm-up,",
-      "parallelism 2, 5s checkpoints (then 1s), kill -9 at 5s"})
+  @Option(names = "--smoke",
+      description = "20,000 events, 2,000 events/s for 15s after 5s of warm-up, "
+          + "parallelism 2, 5s checkpoints (then 1s), kill -9 at 5s")
   private boolean smoke;
-  @Option(names = "--soak", description = {"no baseline or drain: the service at --rate for --duration (default",
-      "10000 events/s for 30m), first vs last --window (5m) side by side, verified; report under target/soak"})
+  @Option(names = "--soak",
+      description = "no baseline or drain: the service at --rate for --duration (default "
+          + "10000 events/s for 30m), first vs last --window (5m) side by side, verified; report under target/soak")
   private boolean soak;
   @Option(names = "--window", paramLabel = "D", converter = DurationConverter.class,
       description = "with --soak: the length of the first and of the last window (5m)")
   private Duration window;
-  @Option(names = "--faults", description = {"with --soak: kill -9 the service a third into the run, stop QuestDB",
-      "for --questdb-outage two thirds into it; each fault is left out of the windows until the pipeline recovered"})
+  @Option(names = "--faults",
+      description = "with --soak: kill -9 the service a third into the run, stop QuestDB "
+          + "for --questdb-outage two thirds into it; each fault is left out of the windows until the pipeline recovered")
   private boolean faults;
   @Option(names = "--questdb-outage", paramLabel = "D", converter = DurationConverter.class,
       description = "with --faults: how long QuestDB stays stopped (60s)")

@@ -65,8 +65,8 @@ final class LoadTestCommand implements Callable<Integer> {
       description = "events/s over all workers, 0 = as fast as possible (default ${DEFAULT-VALUE})")
   private double rate;
   @Option(names = "--event-rate", paramLabel = "R", defaultValue = "0",
-      description = {"event time of a backlog recorded at R events/s and ending now, whatever the send rate",
-          "(default: event time = send time); needs --events, measures no latency"})
+      description = "event time of a backlog recorded at R events/s and ending now, whatever the send rate "
+          + "(default: event time = send time); needs --events, measures no latency")
   private double eventRate;
   @Option(names = "--workers", paramLabel = "W", defaultValue = "2",
       description = "producer threads (default ${DEFAULT-VALUE})")
@@ -114,8 +114,8 @@ final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "random seed of the data (default random)")
   private Long seed;
   @Option(names = "--report-json", paramLabel = "FILE",
-      description = {"also write the counts, rates, latencies and latency samples",
-          "(scheduled send time, latency) as JSON, for the benchmark"})
+      description = "also write the counts, rates, latencies and latency samples "
+          + "(scheduled send time, latency) as JSON, for the benchmark")
   private String reportJson;
 
   LoadTestCommand(PrintStream out) {
