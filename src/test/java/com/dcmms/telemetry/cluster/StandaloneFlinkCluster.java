@@ -2,11 +2,11 @@ package com.dcmms.telemetry.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import com.dcmms.telemetry.testkit.ChildProcess;
+import com.dcmms.telemetry.testkit.FreePorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +100,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    */
   static StandaloneFlinkCluster start(Path workDir, int taskManagers, int slotsPerTaskManager)
       throws IOException {
-    int[] ports = freeLoopbackPorts(2);
+    int[] ports = FreePorts.loopback(2);
     Path configDir = Files.createDirectories(workDir.resolve("conf"));
     Files.writeString(configDir.resolve("config.yaml"), String.join("\n",
         "jobmanager.rpc.address: 127.0.0.1",
@@ -182,7 +182,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     int prometheusPort = freeLoopbackPorts(1)[0];
     prometheusPorts.put(name, prometheusPort);
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildProcess.java());
     command.addAll(Arrays.asList(jvmParameters.trim().split("\\s+")));
     command.addAll(JAVA_17_OPTS);
     // A test cluster moves a few hundred records: the C1 compiler alone starts each JVM faster
@@ -290,24 +290,6 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       } catch (InterruptedException interrupted) {
         p.destroyForcibly();
         Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static int[] freeLoopbackPorts(int count) throws IOException {
-    // All probes stay open until every port is chosen, so no port repeats.
-    List<ServerSocket> probes = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        probes.add(probe);
-        ports[i] = probe.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket probe : probes) {
-        probe.close();
       }
     }
   }
