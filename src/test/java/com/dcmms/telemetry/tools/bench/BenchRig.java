@@ -104,7 +104,6 @@ final class BenchRig {
     env.put("KAFKA_BROKERS", kafka);
     env.put("QUESTDB_HOST", "127.0.0.1");
     env.put("QUESTDB_HTTP_PORT", Integer.toString(questDbHttp));
-    env.put("QUESTDB_PORT", Integer.toString(questDbPg));
     env.put("FLINK_PARALLELISM", Integer.toString(o.parallelism()));
     env.put("CHECKPOINT_INTERVAL_MS", Long.toString(interval.toMillis()));
     env.put("CHECKPOINT_DIR", work.resolve("checkpoints").toUri().toString());
