@@ -179,7 +179,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   private void launch(String name, String mainClass, String jvmParameters, String dynamicConfigs,
       List<String> extraArgs) throws IOException {
     Path log = logDir.resolve(name + ".log");
-    int prometheusPort = freeLoopbackPorts(1)[0];
+    int prometheusPort = FreePorts.loopback();
     prometheusPorts.put(name, prometheusPort);
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.java());
