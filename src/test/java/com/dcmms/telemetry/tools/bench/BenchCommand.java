@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench/run", sortOptions = false, usageHelpAutoWidth = true,
     mixinStandardHelpOptions = true, versionProvider = ToolVersion.class,
-    customSynopsis = "usage: bench/run [--smoke | --soak [--faults]] [options]",
+    // picocli puts "Usage: " before it.
+    customSynopsis = "bench/run [--smoke | --soak [--faults]] [options]",
     description = {"The benchmark: real Kafka and QuestDB, the bare baseline, the packaged service drained, at a "
         + "fixed rate and killed; one table and plots under --out.",
         "Durations: 30s, 500ms, 10min (a bare number is milliseconds).",

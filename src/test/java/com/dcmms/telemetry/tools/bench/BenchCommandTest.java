@@ -28,7 +28,7 @@ class BenchCommandTest {
   void helpAnywhereListsTheOptions(String args) {
     ToolRun r = run(args.split(" "));
     assertThat(r.status()).isEqualTo(Cli.OK);
-    assertThat(r.out()).startsWith("usage: bench/run [--smoke | --soak [--faults]] [options]")
+    assertThat(r.out()).startsWith("Usage: bench/run [--smoke | --soak [--faults]] [options]" + NL)
         .contains("--smoke", "--soak", "--faults", "--version").doesNotContain("--servers-classpath");
     assertThat(r.err()).isEmpty();
   }
@@ -71,6 +71,7 @@ class BenchCommandTest {
     assertThat(table.exitStatus()).as("a missed target is a figure").isEqualTo(Cli.OK);
     table.verify("restart: verify: exact readings, records and dead letters", false);
     assertThat(table.exitStatus()).isEqualTo(Cli.FAILED);
-    assertThat(table.text()).containsPattern("restart: verify: exact readings, records and dead letters +FAIL +PASS +MISSED");
+    assertThat(table.text())
+        .containsPattern("restart: verify: exact readings, records and dead letters +FAIL +PASS +MISSED");
   }
 }

@@ -32,8 +32,10 @@ public final class Cli {
         .setOut(new PrintWriter(out, true))
         .setErr(errors)
         .setParameterExceptionHandler((ParameterException e, String[] given) -> {
-          errors.println(tool + ": " + oneLine(e.getMessage()) + suggestions(e) + " (run "
-              + e.getCommandLine().getCommandName() + " --help for the options)");
+          // Some of picocli's messages start with "Error: "; the tool's name says that already.
+          String message = oneLine(e.getMessage()).replaceFirst("^Error: ", "");
+          errors.println(tool + ": " + message + suggestions(e) + " (run " + e.getCommandLine().getCommandName()
+              + " --help for the options)");
           return USAGE_ERROR;
         })
         .setExecutionExceptionHandler((e, commandLine, parsed) -> {

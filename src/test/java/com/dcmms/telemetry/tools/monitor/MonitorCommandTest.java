@@ -24,14 +24,14 @@ class MonitorCommandTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "--interval 5s                             | Missing required argument (specify one of these): (--service=URL | --flink=URL)",
-      "--service http://a --flink http://b       | --service=URL, --flink=URL are mutually exclusive (specify only one)",
-      "--service http://a --interval soon        | Invalid value for option '--interval': 'soon' is not a duration; use e.g. 30s, 500ms, 10min (a bare number is milliseconds)",
-      "--service http://a --interval 0           | --interval must be positive, got 0 ms",
-      "--service http://a --count -1             | --count must be 0 (until stopped) or more, got -1",
-      "--service http://a --target-rate 0        | --target-rate must be positive, got 0.0",
-      "--service http://a --every 5s             | Unknown options: '--every', '5s'",
+  @CsvSource(delimiter = '#', value = {  // '#': the messages hold '|'
+      "--interval 5s                             # Missing required argument (specify one of these): (--service=URL | --flink=URL)",
+      "--service http://a --flink http://b       # --service=URL, --flink=URL are mutually exclusive (specify only one)",
+      "--service http://a --interval soon        # Invalid value for option '--interval': 'soon' is not a duration; use e.g. 30s, 500ms, 10min (a bare number is milliseconds)",
+      "--service http://a --interval 0           # --interval must be positive, got 0 ms",
+      "--service http://a --count -1             # --count must be 0 (until stopped) or more, got -1",
+      "--service http://a --target-rate 0        # --target-rate must be positive, got 0.0",
+      "--service http://a --every 5s             # Unknown options: '--every', '5s'",
   })
   void refusesBadCommandLinesWithOneLineAndExitStatusTwo(String args, String message) {
     ToolRun r = run(args.trim().split("\\s+"));
