@@ -1,6 +1,8 @@
 package com.dcmms.telemetry.tools.bench;
 
 import com.dcmms.telemetry.tools.cli.DurationConverter;
+import com.dcmms.telemetry.tools.cli.ToolVersion;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -16,17 +18,18 @@ import picocli.CommandLine.Spec;
  * {@code --soak} and {@code --faults}, so {@link #options()} fills them in and checks the whole.
  */
 @Command(name = "bench/run", sortOptions = false, usageHelpAutoWidth = true,
-    customSynopsis = "usage: bench/run [--smoke | --soak [--faults]] [options]",
+    mixinStandardHelpOptions = true, versionProvider = ToolVersion.class,
+    // picocli puts "Usage: " before it.
+    customSynopsis = "bench/run [--smoke | --soak [--faults]] [options]",
     description = {"The benchmark: real Kafka and QuestDB, the bare baseline, the packaged service drained, at a "
         + "fixed rate and killed; one table and plots under --out.",
-        "Durations: 30s, 500ms, 10min (a bare number is milliseconds). Exit status: 0 done, 1 a verification or "
-        + "the run failed, 2 bad options."})
+        "Durations: 30s, 500ms, 10min (a bare number is milliseconds).",
+        "Exit status: 0 done (a missed target shows in the table), 1 a verification failed (data lost, duplicated "
+            + "or mis-routed) or the run broke off, 2 bad options or no service JAR."})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--help", usageHelp = true, description = "show the options and exit")
-  private boolean help;
   @Option(names = "--events", paramLabel = "N",
       description = "pre-loaded events drained by the baseline and the service (5000000), a backlog recorded at --rate")
   private Long events;
@@ -101,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchOptions o = options();
+    // Checked here, not in options(): unit tests parse the options of a project not yet packaged.
+    refuse(!Files.isRegularFile(o.serviceJar()), "no service JAR at " + o.serviceJar()
+        + "; build it with ./mvnw package -DskipTests");
     java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
     return o.soak() ? new Soak(o).run() : Benchmark.run(o);
   }

@@ -3,6 +3,7 @@ package com.dcmms.telemetry.tools.bench;
 import com.dcmms.telemetry.devinfra.DevServersMain;
 import com.dcmms.telemetry.testkit.ChildProcess;
 import com.dcmms.telemetry.testkit.FreePorts;
+import com.dcmms.telemetry.tools.cli.Unreachable;
 import com.dcmms.telemetry.tools.loadgen.LoadTest;
 import com.dcmms.telemetry.tools.loadgen.LoadTestOptions;
 import com.dcmms.telemetry.tools.loadgen.QuestDbClient;
@@ -262,7 +263,12 @@ final class BenchRig {
           "--verify-timeout", Duration.ofMinutes(3).plus(stall).toMillis() + "ms"));
     }
     // A failed run throws with its cause; a failed verification is in the report.
-    LoadTest.run(LoadTestOptions.parse(args.toArray(String[]::new)), System.out);
+    try {
+      LoadTest.run(LoadTestOptions.parse(args.toArray(String[]::new)), System.out);
+    } catch (Unreachable e) {
+      // The benchmark's own servers, not a user's: a failure of the run (1), not a usage error.
+      throw new IllegalStateException("the benchmark's servers stopped answering", e);
+    }
     return JSON.readTree(report.toFile());
   }
 

@@ -1,5 +1,6 @@
 package com.dcmms.telemetry.tools.bench;
 
+import com.dcmms.telemetry.tools.cli.Cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,7 @@ final class BenchTable {
   }
 
   private final List<Row> rows = new ArrayList<>();
+  private int failedVerifications;
 
   void info(String figure, String value) {
     info(figure, value, "");
@@ -26,6 +28,20 @@ final class BenchTable {
 
   void check(String figure, String value, String target, String ratio, boolean met) {
     rows.add(new Row(figure, value, target, ratio, met));
+  }
+
+  /**
+   * A verification of the data (exactly the expected readings, records and dead letters): unlike
+   * a missed target, its failure fails the run.
+   */
+  void verify(String figure, boolean passed) {
+    check(figure, passed ? "PASS" : "FAIL", "PASS", "", passed);
+    failedVerifications += passed ? 0 : 1;
+  }
+
+  /** {@link Cli#FAILED} when a verification failed, else {@link Cli#OK}: a missed target is a figure, not a failure. */
+  int exitStatus() {
+    return failedVerifications > 0 ? Cli.FAILED : Cli.OK;
   }
 
   List<Row> rows() {

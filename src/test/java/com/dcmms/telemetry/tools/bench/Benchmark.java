@@ -41,7 +41,10 @@ public final class Benchmark {
     System.exit(Cli.execute("bench", new BenchCommand(), System.out, System.err, args));
   }
 
-  /** Runs the benchmark: 0, or 1 when a verification failed (data lost, duplicated or mis-routed). */
+  /**
+   * Runs the benchmark: 0, or 1 when a verification failed (data lost, duplicated or mis-routed);
+   * a missed target shows in the table and does not fail the run.
+   */
   static int run(BenchOptions o) throws Exception {
     return new Benchmark(o).run();
   }
@@ -72,10 +75,10 @@ public final class Benchmark {
         // Its ratio: the service's CPU per event to the faster baseline loop's.
         table.info("CPU per event while draining: service / servers (µs)", drain.cpu().perEvent(o.events()),
             ratio(drain.cpu().subjectMicrosPerEvent(o.events()) / best.microsPerEvent()));
-        boolean verified = fixedRates(service, servers, drain);
-        verified &= restart(service, servers);
+        fixedRates(service, servers, drain);
+        restart(service, servers);
         // Exit 1 only when data was lost or mangled; a missed target shows in the table.
-        return finish(verified ? 0 : 1);
+        return finish(table.exitStatus());
       }
     }
   }
@@ -145,11 +148,11 @@ public final class Benchmark {
   }
 
   /**
-   * The fixed-rate phase at the service's interval and, restarted, at the fast one; false on a
-   * failed verification. It starts from a steady state, as a user's pipeline runs: QuestDB done
+   * The fixed-rate phase at the service's interval and, restarted, at the fast one; a failed
+   * verification is a FAIL row of the table. It starts from a steady state, as a user's pipeline runs: QuestDB done
    * with the drain's backlog first.
    */
-  private boolean fixedRates(ChildProcess service, ChildProcess servers, Drain drain) throws Exception {
+  private void fixedRates(ChildProcess service, ChildProcess servers, Drain drain) throws Exception {
     // The service runs with the job's default table.
     double applied = rig.awaitQuestDbApplied(
         com.dcmms.telemetry.job.TelemetryJobOptions.defaults().questDbTable(), o.drainTimeout());
@@ -159,7 +162,6 @@ public final class Benchmark {
     FixedRatePhase.Outcome first = phase.run(service, servers, o.checkpointInterval(), drain.endedAtMillis(),
         "the drain");
     intervals.add(o.checkpointInterval());
-    boolean verified = first.verified();
     long maxRss = Math.max(drain.peakRss(), first.maxRss());
     if (o.fastPhase()) {
       rig.restartService(service, o.fastInterval());
@@ -167,11 +169,9 @@ public final class Benchmark {
       FixedRatePhase.Outcome fast = phase.run(service, servers, o.fastInterval(), System.currentTimeMillis(),
           "the restart");
       intervals.add(o.fastInterval());
-      verified &= fast.verified();
       maxRss = Math.max(maxRss, fast.maxRss());
     }
     table.info("service RSS, max over the drain and the fixed-rate phases", mb(maxRss));
-    return verified;
   }
 
   /** The file FixedRatePhase writes the plot of the phase at {@code interval} to. */
@@ -184,9 +184,9 @@ public final class Benchmark {
    * third into it and started again at once on its directories; how long until its job runs
    * again and until it caught up, and whether every reading still arrived exactly once.
    */
-  private boolean restart(ChildProcess service, ChildProcess servers) throws Exception {
+  private void restart(ChildProcess service, ChildProcess servers) throws Exception {
     if (!o.restart()) {
-      return true;
+      return;
     }
     long lagLimit = Math.round(o.rate()); // one second of input
     Faults faults = new Faults(rig, service, servers,
@@ -202,11 +202,9 @@ public final class Benchmark {
         lagLimit), Recovery.seconds(r.secondsAfterCleared(r.caughtUpAtMillis())));
     table.info(label + "lag max (records, Flink pendingRecords)", r.maxLag() < 0 ? "n/a"
         : String.format(Locale.ROOT, "%,d", r.maxLag()));
-    boolean verified = loaded.report().path("verified").asBoolean(false);
-    table.check(label + "verify: exact readings, records and dead letters", verified ? "PASS" : "FAIL", "PASS", "",
-        verified);
+    table.verify(label + "verify: exact readings, records and dead letters",
+        loaded.report().path("verified").asBoolean(false));
     Files.writeString(o.out().resolve("restart-samples.csv"), SampleLog.csv(loaded.startMillis(), loaded.ticks()));
-    return verified;
   }
 
   // Small helpers.

@@ -70,8 +70,7 @@ final class FixedRatePhase {
         rss > 0 && rss <= RSS_BYTES);
     table.info(label + "CPU incl. verify: service / Kafka + QuestDB (cores)", cpu.since());
     boolean verified = r.path("verified").asBoolean(false);
-    table.check(label + "verify: exact readings, records and dead letters", verified ? "PASS" : "FAIL", "PASS", "",
-        verified);
+    table.verify(label + "verify: exact readings, records and dead letters", verified);
     writePlot(r, interval, Benchmark.latencyPlot(interval));
     Files.writeString(o.out().resolve(name + "-samples.csv"), SampleLog.csv(loaded.startMillis(), loaded.ticks()));
     return new Outcome(verified, rss);

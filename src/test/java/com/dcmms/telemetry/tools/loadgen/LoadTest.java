@@ -21,8 +21,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Run it with {@code bin/load-test [options]}; the script runs this class from the test
  * classes (it is a tool, not part of the service), of which it uses only kafka-clients, Jackson,
  * HdrHistogram and picocli. {@code bin/load-test --help} lists the options
- * ({@link LoadTestCommand}). Exit status: 0 done (and verified), 1 a verification or the run
- * failed (servers unreachable, say), 2 bad options.
+ * ({@link LoadTestCommand}). Exit status: 0 done (and verified), 1 the verification found a
+ * difference or the run broke off, 2 bad options or Kafka or QuestDB unreachable at the start.
  *
  * <p>Example: {@code bin/load-test --duration 60s --rate 5000 --workers 4 --verify}.
  */
@@ -30,8 +30,9 @@ public final class LoadTest {
   public static final int OK = Cli.OK;
   /** A verification found a difference. */
   public static final int VERIFY_FAILED = Cli.FAILED;
-  /** The run failed: servers unreachable, a report not written… */
+  /** The run broke off: a report not written, a server gone… */
   public static final int FAILED = Cli.FAILED;
+  /** Bad options, or Kafka or QuestDB did not answer before the run. */
   public static final int USAGE_ERROR = Cli.USAGE_ERROR;
   static final long PROGRESS_SECONDS = 5;
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.apache.kafka");
@@ -59,24 +60,36 @@ public final class LoadTest {
     // Only warnings from the Kafka clients: their INFO lines (configs, connections) would bury
     // the progress lines. A field keeps the logger, so its level is not garbage collected.
     QUIET.setLevel(java.util.logging.Level.WARNING);
-    int status = run(args, System.out);
+    int status = run(args, System.out, System.err);
     finished.countDown();
     System.exit(status);
   }
 
   /**
    * Runs a load test with command-line {@code args} and returns the exit status: a usage error
-   * is {@value #USAGE_ERROR}, a failure of the run {@value #FAILED} with its cause.
+   * or an unreachable server is {@value #USAGE_ERROR}, a failed verification or run
+   * {@value #FAILED}; errors go to {@code err}.
    */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return LoadTestCommand.execute(out, err, args);
+  }
+
+  /** As above, errors to {@code out} too. */
   public static int run(String[] args, PrintStream out) {
-    return LoadTestCommand.execute(out, args);
+    return run(args, out, out);
   }
 
   /**
    * Runs a load test with checked options: {@value #OK}, or {@value #VERIFY_FAILED} when the
-   * verification found a difference; a failure of the run is thrown.
+   * verification found a difference; an {@link com.dcmms.telemetry.tools.cli.Unreachable} server
+   * or another failure of the run is thrown.
    */
   public static int run(LoadTestOptions o, PrintStream out) throws IOException, InterruptedException {
+    Reachability.kafka(o.bootstrapServers());
+    QuestDbClient questDb = new QuestDbClient(o.questDbUrl());
+    if (o.verify() || o.latencySample() > 0) {
+      Reachability.questDb(questDb, o.questDbUrl());
+    }
     // A monotonic wall clock: timestamps must not step back if the system clock is adjusted,
     // or a sensor's timestamps could repeat.
     long epoch0 = System.currentTimeMillis();
@@ -93,7 +106,6 @@ public final class LoadTest {
     IdSet anomalies = new IdSet(o.eventIdPrefix());
     Report report = new Report(o, counters, latency, out);
     report.plan();
-    QuestDbClient questDb = new QuestDbClient(o.questDbUrl());
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "load-test-progress");
       t.setDaemon(true);

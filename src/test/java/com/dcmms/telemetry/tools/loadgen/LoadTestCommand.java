@@ -2,6 +2,7 @@ package com.dcmms.telemetry.tools.loadgen;
 
 import com.dcmms.telemetry.tools.cli.Cli;
 import com.dcmms.telemetry.tools.cli.DurationConverter;
+import com.dcmms.telemetry.tools.cli.ToolVersion;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,9 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** The load test's command line: picocli reads it, {@link #options()} checks it as a whole. */
 @Command(name = "bin/load-test", sortOptions = false, usageHelpAutoWidth = true,
+    mixinStandardHelpOptions = true, versionProvider = ToolVersion.class,
     description = {"Sends a synthetic fleet's telemetry to Kafka at a held rate and measures end-to-end latency.",
         "Durations: 30s, 500ms, 10min (a bare number is milliseconds).",
-        "Exit status: 0 done (and verified), 1 a verification or the run failed, 2 bad options."})
+        "Exit status: 0 done (and verified), 1 the verification found a difference or the run broke off, "
+            + "2 bad options or Kafka or QuestDB unreachable."})
 final class LoadTestCommand implements Callable<Integer> {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.]{0,39}");
 
@@ -27,8 +30,6 @@ final class LoadTestCommand implements Callable<Integer> {
   private CommandSpec spec;
   private final PrintStream out;
 
-  @Option(names = "--help", usageHelp = true, description = "show the options and exit")
-  private boolean help;
   @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", defaultValue = "localhost:9092",
       description = "Kafka (default ${DEFAULT-VALUE})")
   private String bootstrapServers;
@@ -223,7 +224,7 @@ final class LoadTestCommand implements Callable<Integer> {
   }
 
   /** The exit status of a load test with {@code args}; see {@link Cli#execute}. */
-  static int execute(PrintStream out, String... args) {
-    return Cli.execute("load-test", new LoadTestCommand(out), out, out, args);
+  static int execute(PrintStream out, PrintStream err, String... args) {
+    return Cli.execute("load-test", new LoadTestCommand(out), out, err, args);
   }
 }

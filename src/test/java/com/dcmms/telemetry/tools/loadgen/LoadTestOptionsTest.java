@@ -3,9 +3,6 @@ package com.dcmms.telemetry.tools.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,38 +98,5 @@ class LoadTestOptionsTest {
     assertThat(LoadTestOptions.parse("--duration", "10min").duration()).isEqualTo(Duration.ofMinutes(10));
     assertThat(LoadTestOptions.parse("--settle", "1500ms").settle()).isEqualTo(Duration.ofMillis(1500));
     assertThat(LoadTestOptions.parse("--verify-timeout", "1h").verifyTimeout()).isEqualTo(Duration.ofHours(1));
-  }
-
-  @Test
-  void commandLineReportsBadOptionsWithExitStatusTwo() {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int status = LoadTest.run(new String[] {"--rate", "fast"}, new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    assertThat(status).isEqualTo(LoadTest.USAGE_ERROR);
-    assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo(String.format(
-        "load-test: Invalid value for option '--rate': 'fast' is not a double%n"
-            + "run bin/load-test --help for the options%n"));
-  }
-
-  @Test
-  void aFailedRunIsExitStatusOneWithItsCauseNotAUsageError() {
-    // A host that cannot resolve (.invalid is reserved for that): the Kafka clients refuse it at
-    // construction, after the options were accepted.
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int status = LoadTest.run(new String[] {"--bootstrap-servers", "no-such-broker.invalid:9092", "--events", "10"},
-        new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    assertThat(status).isEqualTo(LoadTest.FAILED);
-    assertThat(buffer.toString(StandardCharsets.UTF_8))
-        .contains("load-test: failed: Failed to construct kafka consumer: No resolvable bootstrap urls given in "
-            + "bootstrap.servers")
-        .doesNotContain("--help");
-  }
-
-  @Test
-  void helpListsTheOptions() {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    assertThat(LoadTest.run(new String[] {"--help"}, new PrintStream(buffer, true, StandardCharsets.UTF_8)))
-        .isEqualTo(LoadTest.OK);
-    assertThat(buffer.toString(StandardCharsets.UTF_8)).startsWith("Usage: bin/load-test")
-        .contains("--near-duplicates", "--latency-sample", "--verify", "--events=N", "--duration=D");
   }
 }

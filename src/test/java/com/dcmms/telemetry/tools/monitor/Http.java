@@ -1,8 +1,10 @@
 package com.dcmms.telemetry.tools.monitor;
 
+import com.dcmms.telemetry.tools.cli.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,8 +22,15 @@ public final class Http {
   }
 
   public String text(String url) throws IOException, InterruptedException {
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r;
+    try {
+      r = client.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      throw new IOException("GET " + url + ": " + Cli.connectFailure(e));
+    } catch (IOException e) {
+      throw new IOException("GET " + url, e);
+    }
     if (r.statusCode() != 200) {
       throw new IOException("GET " + url + " answered HTTP " + r.statusCode());
     }

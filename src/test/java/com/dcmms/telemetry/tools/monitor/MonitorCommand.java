@@ -1,6 +1,10 @@
 package com.dcmms.telemetry.tools.monitor;
 
+import com.dcmms.telemetry.tools.cli.Cli;
 import com.dcmms.telemetry.tools.cli.DurationConverter;
+import com.dcmms.telemetry.tools.cli.ToolVersion;
+import com.dcmms.telemetry.tools.cli.Unreachable;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -13,15 +17,15 @@ import picocli.CommandLine.Spec;
 
 /** The monitor's command line: which pipeline to watch, how often, and the score's target rate. */
 @Command(name = "bin/monitor", sortOptions = false, usageHelpAutoWidth = true,
+    mixinStandardHelpOptions = true, versionProvider = ToolVersion.class,
     description = {"Watches a running pipeline: throughput, checkpoints, backpressure, lag, slots and the score.",
-        "Durations: 30s, 500ms, 10min (a bare number is milliseconds)."})
+        "Durations: 30s, 500ms, 10min (a bare number is milliseconds).",
+        "Exit status: 0 done (--count reports), 2 bad options or the pipeline does not answer; it has no checks "
+            + "that fail, so 1 only when it breaks."})
 final class MonitorCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
   private final PrintStream out;
-
-  @Option(names = "--help", usageHelp = true, description = "show the options and exit")
-  private boolean help;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   private Target target;
@@ -64,7 +68,14 @@ final class MonitorCommand implements Callable<Integer> {
     Http http = new Http();
     SampleSource source = target.service != null
         ? new ServiceSource(http, target.service) : new FlinkRestSource(http, target.flink);
-    new PipelineMonitor(source, targetRate, out).run(interval, count);
+    try {
+      new PipelineMonitor(source, targetRate, out).run(interval, count);
+    } catch (IOException e) {
+      // Refused, unresolvable, silent or not a pipeline (HTTP 404), at the start or later on.
+      String where = target.service != null ? "the service at " + target.service + " (--service)"
+          : "the Flink cluster at " + target.flink + " (--flink)";
+      throw new Unreachable("cannot read " + where + ": " + Cli.causes(e), null);
+    }
     return 0;
   }
 }
