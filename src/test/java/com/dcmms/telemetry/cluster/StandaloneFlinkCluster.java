@@ -2,12 +2,12 @@ package com.dcmms.telemetry.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import com.dcmms.telemetry.testkit.ChildProcess;
+import com.dcmms.telemetry.testkit.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,7 +113,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    */
   static StandaloneFlinkCluster start(Path workDir, int taskManagers, int slotsPerTaskManager)
       throws IOException {
-    int[] ports = freeLoopbackPorts(2);
+    int[] ports = FreePorts.loopback(2);
     Path configDir = Files.createDirectories(workDir.resolve("conf"));
     Files.writeString(configDir.resolve("config.yaml"), String.join("\n",
         "jobmanager.rpc.address: 127.0.0.1",
@@ -161,7 +161,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    */
   static StandaloneFlinkCluster startAsShipped(Path workDir, Path shippedConfig, int taskManagers)
       throws IOException {
-    int[] ports = freeLoopbackPorts(2);
+    int[] ports = FreePorts.loopback(2);
     Path configDir = Files.createDirectories(workDir.resolve("conf"));
     Map<String, String> loopback = new LinkedHashMap<>();
     loopback.put("jobmanager.rpc.address", "127.0.0.1");
@@ -274,10 +274,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   private void launch(String name, String mainClass, String jvmParameters, String dynamicConfigs,
       List<String> extraArgs) throws IOException {
     Path log = logDir.resolve(name + ".log");
-    int prometheusPort = freeLoopbackPorts(1)[0];
+    int prometheusPort = FreePorts.loopback();
     prometheusPorts.put(name, prometheusPort);
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildProcess.java());
     command.addAll(Arrays.asList(jvmParameters.trim().split("\\s+")));
     command.addAll(JAVA_17_OPTS);
     // A test cluster moves a few hundred records: the C1 compiler alone starts each JVM faster
@@ -336,7 +336,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       throws IOException, InterruptedException {
     Path log = logDir.resolve("flink-run-" + (++submissions) + ".log");
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildProcess.java());
     command.addAll(JAVA_17_OPTS);
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
@@ -473,24 +473,6 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       } catch (InterruptedException interrupted) {
         p.destroyForcibly();
         Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static int[] freeLoopbackPorts(int count) throws IOException {
-    // All probes stay open until every port is chosen, so no port repeats.
-    List<ServerSocket> probes = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        probes.add(probe);
-        ports[i] = probe.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket probe : probes) {
-        probe.close();
       }
     }
   }

@@ -9,11 +9,11 @@ import com.dcmms.telemetry.devinfra.EmbeddedQuestDb;
 import com.dcmms.telemetry.devinfra.RealServers;
 import com.dcmms.telemetry.job.TelemetryJobOptions;
 import com.dcmms.telemetry.job.it.PipelineFixture;
+import com.dcmms.telemetry.testkit.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectContainerResponse.ContainerState;
 import com.github.dockerjava.api.model.HealthCheck;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,7 +71,7 @@ class EdgeImageIT {
     corpus.add(fx.raw("bad", MALFORMED));
     fx.produce(corpus);
 
-    int port = freePort();
+    int port = FreePorts.loopback();
     try (GenericContainer<?> edge = container(image, port)) {
       try {
         edge.start();
@@ -223,11 +223,5 @@ class EdgeImageIT {
 
   private static long seconds(long nanos) {
     return Duration.ofNanos(nanos).toSeconds();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package com.dcmms.telemetry.devinfra;
 
+import com.dcmms.telemetry.host.dev.DevServices;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ public final class DevServersMain implements AutoCloseable {
     }
 
     /** The start of the one line that tells the parent both servers are up and the topics exist. */
-    public static final String READY = "DEV-SERVERS READY";
+    public static final String READY = DevServices.READY;
     /** Commands on stdin, and the starts of their answers on stdout. */
     static final String QUESTDB_STOP = "questdb stop";
     static final String QUESTDB_START = "questdb start";

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.BufferedReader;
+import com.dcmms.telemetry.testkit.ChildProcess;
+import com.dcmms.telemetry.testkit.FreePorts;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,18 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,8 +56,8 @@ class DevServersMainTest {
     @Test
     void servesKafkaTopicsDemoDataAndQuestDbThenExitsWhenItsStdinCloses() throws Exception {
         int[] ports = FreePorts.loopback(3);
-        try (Child child = Child.start(dataDir, ports, 50)) {
-            assertThat(child.readyLine()).isEqualTo("DEV-SERVERS READY kafka=127.0.0.1:" + ports[0]
+        try (Child child = startChild(dataDir, ports, 50)) {
+            assertThat(child.readyLine()).isEqualTo(DevServersMain.READY + " kafka=127.0.0.1:" + ports[0]
                     + " questdb-http=" + ports[1] + " questdb-pg=" + ports[2]);
             try (Admin admin = admin(ports[0])) {
                 Map<String, TopicDescription> topics = admin.describeTopics(DevServersMain.TOPICS).allTopicNames()
@@ -96,7 +89,7 @@ class DevServersMainTest {
     void restartsOnTheSameDataDirWithTopicsRecordsAndTablesKept() throws Exception {
         int[] ports = FreePorts.loopback(3);
         long recordsBefore;
-        try (Child first = Child.start(dataDir, ports, 50)) {
+        try (Child first = startChild(dataDir, ports, 50)) {
             consume(ports[0], 20);
             assertThat(questDbExec(ports[1], "CREATE TABLE kept (ts TIMESTAMP, v DOUBLE) TIMESTAMP(ts) PARTITION BY DAY WAL")
                     .statusCode()).isEqualTo(200);
@@ -108,7 +101,7 @@ class DevServersMainTest {
         }
 
         // Rate 0: nothing new is produced, so every record found now was kept from the first run.
-        try (Child second = Child.start(dataDir, ports, 0)) {
+        try (Child second = startChild(dataDir, ports, 0)) {
             assertThat(totalRecords(ports[0])).isGreaterThanOrEqualTo(recordsBefore).isPositive();
             try (Admin admin = admin(ports[0])) {
                 assertThat(admin.describeTopics(List.of(RAW)).allTopicNames().get(30, TimeUnit.SECONDS).get(RAW)
@@ -122,7 +115,7 @@ class DevServersMainTest {
     @Test
     void stopsAndStartsQuestDbOnCommandsOnItsStdinKeepingPortsAndData() throws Exception {
         int[] ports = FreePorts.loopback(3);
-        try (Child child = Child.start(dataDir, ports, 0)) {
+        try (Child child = startChild(dataDir, ports, 0)) {
             assertThat(questDbExec(ports[1], "CREATE TABLE kept (ts TIMESTAMP, v DOUBLE) TIMESTAMP(ts) PARTITION BY DAY WAL")
                     .statusCode()).isEqualTo(200);
             assertThat(questDbExec(ports[1], "INSERT INTO kept VALUES ('2026-01-01T00:00:00.000000Z', 42.0)")
@@ -211,106 +204,51 @@ class DevServersMainTest {
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    /** The child JVM, its output echoed with a prefix, and a bounded wait for its READY line. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final CompletableFuture<String> ready = new CompletableFuture<>();
-        private final Deque<String> lastLines = new ConcurrentLinkedDeque<>();
-        private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    /** The child JVM as dev mode starts it, its output in target/child-logs, once it printed its READY line. */
+    private static Child startChild(Path dataDir, int[] ports, int demoRate) throws IOException {
+        List<String> command = List.of(
+                ChildProcess.java(),
+                "-Xmx768m",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-Ddev.kafka.port=" + ports[0],
+                "-Ddev.questdb.http-port=" + ports[1],
+                "-Ddev.questdb.pg-port=" + ports[2],
+                "-Ddev.demo.rate=" + demoRate,
+                "-cp", System.getProperty("java.class.path"),
+                DevServersMain.class.getName(),
+                dataDir.toString());
+        ChildProcess child = ChildProcess.start("dev-servers", command, Map.of(),
+                Path.of("target", "child-logs", "dev-servers-" + ports[0] + ".log"),
+                line -> line.startsWith(DevServersMain.READY));
+        return new Child(child, child.awaitReady(READY_WAIT));
+    }
 
-        private Child(Process process) {
-            this.process = process;
-            Thread pump = new Thread(this::pump, "dev-servers-child-output");
-            pump.setDaemon(true);
-            pump.start();
-        }
-
-        static Child start(Path dataDir, int[] ports, int demoRate) throws IOException {
-            List<String> command = List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx768m",
-                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                    "-Ddev.kafka.port=" + ports[0],
-                    "-Ddev.questdb.http-port=" + ports[1],
-                    "-Ddev.questdb.pg-port=" + ports[2],
-                    "-Ddev.demo.rate=" + demoRate,
-                    "-cp", System.getProperty("java.class.path"),
-                    DevServersMain.class.getName(),
-                    dataDir.toString());
-            Child child = new Child(new ProcessBuilder(command).redirectErrorStream(true).start());
-            child.awaitReady();
-            return child;
-        }
-
-        String readyLine() {
-            return ready.join();
-        }
+    /** The running child and the READY line it printed. */
+    private record Child(ChildProcess process, String readyLine) implements AutoCloseable {
 
         /** Writes a command line to the child's stdin and returns its answer line. */
-        String command(String line) throws Exception {
-            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-            String answer = answers.poll(60, TimeUnit.SECONDS);
-            assertThat(answer).as("answer to '%s' within 60 s; last output:%n%s", line, output()).isNotNull();
-            return answer;
+        String command(String line) throws IOException {
+            return process.ask(line, answer -> answer.startsWith(DevServersMain.QUESTDB_STOPPED)
+                    || answer.startsWith(DevServersMain.QUESTDB_STARTED)
+                    || answer.startsWith(DevServersMain.COMMAND_FAILED), Duration.ofSeconds(60));
         }
 
         /** What the service's death looks like to the child: its stdin pipe closes. */
         void closeStdinAndAwaitExit() throws Exception {
             long started = System.nanoTime();
-            process.getOutputStream().close();
-            assertThat(process.waitFor(EXIT_WAIT.toSeconds(), TimeUnit.SECONDS))
-                    .as("child exited within %s s of its stdin closing; last output:%n%s", EXIT_WAIT.toSeconds(), output())
+            process.closeStdin();
+            assertThat(process.process().waitFor(EXIT_WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as("child exited within %s s of its stdin closing; last output:%n%s", EXIT_WAIT.toSeconds(),
+                            process.tail(40))
                     .isTrue();
-            assertThat(process.exitValue()).as("exit code; last output:%n%s", output()).isZero();
+            assertThat(process.process().exitValue()).as("exit code; last output:%n%s", process.tail(40)).isZero();
             System.out.printf("[dev-servers child] exited %d ms after its stdin closed%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
 
         @Override
         public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(EXIT_WAIT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-
-        private void awaitReady() {
-            try {
-                ready.get(READY_WAIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException | InterruptedException e) {
-                process.destroyForcibly();
-                throw new AssertionError("DevServersMain did not print its READY line within " + READY_WAIT.toSeconds()
-                        + " s (" + e + "); last output:\n" + output(), e);
-            }
-        }
-
-        private void pump() {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    System.out.println("[dev-servers child] " + line);
-                    lastLines.addLast(line);
-                    if (lastLines.size() > 40) {
-                        lastLines.pollFirst();
-                    }
-                    if (line.startsWith(DevServersMain.READY)) {
-                        ready.complete(line);
-                    }
-                    if (line.startsWith("DEV-SERVERS QUESTDB") || line.startsWith("DEV-SERVERS COMMAND FAILED")) {
-                        answers.add(line);
-                    }
-                }
-            } catch (IOException e) {
-                lastLines.addLast("(reading the child's output failed: " + e + ")");
-            } finally {
-                ready.completeExceptionally(new IllegalStateException("child output ended before READY"));
-            }
-        }
-
-        private String output() {
-            return String.join("\n", lastLines);
+            process.kill();
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.dcmms.telemetry.devinfra;
 
+import com.dcmms.telemetry.testkit.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

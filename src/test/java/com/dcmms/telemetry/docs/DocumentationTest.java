@@ -84,6 +84,24 @@ class DocumentationTest {
     assertThat(text).doesNotContain("../shared", "DESIGN.md", "/work/");
   }
 
+  /** Code, tests, build and deployment files too: a reader of any of them has only the repository. */
+  @Test
+  void noFilePointsAtTheFoundingBriefOutsideTheRepository() throws IOException {
+    Path self = ROOT.resolve("src/test/java/com/dcmms/telemetry/docs/DocumentationTest.java");
+    List<String> offending = new ArrayList<>();
+    for (String dir : List.of("src", "docs", "docker", "k8s", "bin", "bench", ".ci")) {
+      try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
+        for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(self)).toList()) {
+          String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+          if (text.contains("../shared") || text.contains("DESIGN.md")) {
+            offending.add(ROOT.relativize(f).toString());
+          }
+        }
+      }
+    }
+    assertThat(offending).isEmpty();
+  }
+
   @Test
   void theContractsExamplesMatchTheirSchemas() throws IOException {
     Matcher json = Pattern.compile("(?ms)^```json\\n(.*?)^```").matcher(

@@ -2,6 +2,7 @@ package com.dcmms.telemetry.host;
 
 import com.dcmms.telemetry.devinfra.EmbeddedKafka;
 import com.dcmms.telemetry.devinfra.EmbeddedQuestDb;
+import com.dcmms.telemetry.testkit.FreePorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +27,7 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
       // Left by an "earlier run": the service must clean its Flink temporary directory at start.
       Path staleTmp = Files.createDirectories(root.resolve("service").resolve("flink-tmp"));
       Files.writeString(staleTmp.resolve("stale-from-earlier-run"), "x");
-      try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-        webUiPort = probe.getLocalPort();
-      }
+      webUiPort = FreePorts.loopback();
       return Map.of(
           "telemetry.flink.taskmanager.memory.managed.size", "200m",
           "telemetry.service.web-ui.enabled", "true",

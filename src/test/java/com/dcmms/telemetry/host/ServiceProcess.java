@@ -4,38 +4,35 @@ import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.faults.PipelineCounters;
 import com.dcmms.telemetry.job.it.PipelineFixture;
+import com.dcmms.telemetry.testkit.ChildProcess;
+import com.dcmms.telemetry.testkit.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process;
  * its output goes to a log file under {@code target/service-logs/}.
  */
 final class ServiceProcess implements AutoCloseable {
-  private final Process process;
+  private final ChildProcess child;
   private final int httpPort;
-  private final Path log;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private ServiceProcess(Process process, int httpPort, Path log) {
-    this.process = process;
+  private ServiceProcess(ChildProcess child, int httpPort) {
+    this.child = child;
     this.httpPort = httpPort;
-    this.log = log;
   }
 
   static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
@@ -45,19 +42,16 @@ final class ServiceProcess implements AutoCloseable {
   /** With these environment variables too: the way secrets reach a real deployment. */
   static ServiceProcess start(String name, Map<String, String> properties, Map<String, String> env)
       throws IOException {
-    int port = freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
+    int port = FreePorts.loopback();
+    List<String> command = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx768m"));
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-Dquarkus.http.port=" + port);
     command.add("-jar");
     command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
-    Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().putAll(env);
-    Process p = builder.start();
-    return new ServiceProcess(p, port, log);
+    // Ready is what /q/health/ready says (awaitReady), not a line of its log.
+    ChildProcess child = ChildProcess.start(name, command, env,
+        Path.of("target", "service-logs").resolve(name + ".log"), ChildProcess.NO_READY_LINE);
+    return new ServiceProcess(child, port);
   }
 
   /**
@@ -75,7 +69,7 @@ final class ServiceProcess implements AutoCloseable {
   void awaitReady() {
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
         .until(() -> {
-          if (!process.isAlive()) {
+          if (!child.alive()) {
             throw new AssertionError("service exited:\n" + output());
           }
           return get("/q/health/ready") == 200;
@@ -148,7 +142,7 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   Process process() {
-    return process;
+    return child.process();
   }
 
   /** Where the service listens, {@code 127.0.0.1:<port>}, as a Prometheus scrape target. */
@@ -158,21 +152,16 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Sends SIGTERM and waits for the exit. */
   boolean terminate(long seconds) throws InterruptedException {
-    process.destroy();
-    return process.waitFor(seconds, TimeUnit.SECONDS);
+    return child.terminate(Duration.ofSeconds(seconds));
   }
 
   /** Sends SIGKILL, as {@code kill -9} would, and waits for the exit. */
   void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    child.kill();
   }
 
   String output() {
-    try {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return child.output();
   }
 
   boolean printed(String text) {
@@ -181,12 +170,6 @@ final class ServiceProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroyForcibly();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    child.process().toHandle().destroyForcibly();
   }
 }

@@ -71,7 +71,7 @@ class TelemetryServiceTest {
 
   @Test
   @Order(1)
-  void becomesReadyOnceTheJobRunsAndCheckpoints() {
+  void becomesReadyOnceTheJobRunsAndCheckpoints() throws Exception {
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
     given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
@@ -79,6 +79,13 @@ class TelemetryServiceTest {
     assertThat(pipeline.getString("state")).isEqualTo("RUNNING");
     assertThat(pipeline.getInt("parallelism")).isEqualTo(2);
     assertThat(pipeline.getString("jobId")).hasSize(32);
+    // Which build this is: the project's version and the commit it was built from.
+    assertThat(pipeline.getString("version")).isEqualTo(org.eclipse.microprofile.config.ConfigProvider
+        .getConfig().getValue("quarkus.application.version", String.class));
+    assertThat(pipeline.getString("commit")).isEqualTo(headCommit());
+    given().get("/q/info").then().statusCode(200)
+        .body("git.commit.id", equalTo(headCommit()))
+        .body("build.version", equalTo(pipeline.getString("version")));
   }
 
   @Test
@@ -235,6 +242,13 @@ class TelemetryServiceTest {
       producer.send(new ProducerRecord<>("raw_telemetry", "bad", "{not json"));
       producer.flush();
     }
+  }
+
+  private static String headCommit() throws java.io.IOException, InterruptedException {
+    Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+    String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertThat(git.waitFor()).as("git rev-parse HEAD: %s", out).isZero();
+    return out;
   }
 
   /** Rows in sensor_readings; the sink creates the table with its first rows. */

@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
 public class DevServices {
   private static final Logger LOG = Logger.getLogger(DevServices.class);
   private static final String HANDLE = "dcmms.dev-services.process";
-  static final String READY = "DEV-SERVERS READY";
+  /** How the dev servers' process (DevServersMain, test code) says it is ready; the one copy. */
+  public static final String READY = "DEV-SERVERS READY";
 
   private final ServiceConfig config;
 

@@ -1,7 +1,11 @@
 package com.dcmms.telemetry.host.flink;
 
 import com.dcmms.telemetry.host.metrics.MicrometerReporter;
+import io.quarkus.info.BuildInfo;
+import io.quarkus.info.GitInfo;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,14 +25,28 @@ import org.apache.flink.runtime.executiongraph.ErrorInfo;
 @ApplicationScoped
 public class PipelineStatus {
   private final EmbeddedFlink flink;
+  private final String version;
+  private final String commit;
 
-  protected PipelineStatus(EmbeddedFlink flink) {
-    this.flink = flink;
+  @Inject
+  PipelineStatus(EmbeddedFlink flink, Instance<BuildInfo> build, Instance<GitInfo> git) {
+    // Built outside a git checkout, the commit is unknown.
+    this(flink, build.isResolvable() ? build.get().version() : null,
+        git.isResolvable() ? git.get().latestCommitId() : null);
   }
 
-  /** The job as {@code GET /api/pipeline} shows it. */
-  public record Pipeline(String jobId, String jobName, String state, int parallelism,
-      long uptimeMs, long restarts, String restoredFrom, JobFailure lastFailure) {}
+  protected PipelineStatus(EmbeddedFlink flink, String version, String commit) {
+    this.flink = flink;
+    this.version = version;
+    this.commit = commit;
+  }
+
+  /**
+   * The job as {@code GET /api/pipeline} shows it, with the product's version and the commit it
+   * was built from.
+   */
+  public record Pipeline(String version, String commit, String jobId, String jobName, String state,
+      int parallelism, long uptimeMs, long restarts, String restoredFrom, JobFailure lastFailure) {}
 
   /** The job's latest failure: one line saying why (see {@link FailureSummary}), and when. */
   public record JobFailure(String message, long failedAt) {}
@@ -54,14 +72,14 @@ public class PipelineStatus {
   public Pipeline pipeline() {
     Optional<AccessExecutionGraph> graph = flink.executionGraph();
     if (graph.isEmpty()) {
-      return new Pipeline(null, null, "NOT_RUNNING", 0, 0, 0, flink.restoredFrom(), null);
+      return new Pipeline(version, commit, null, null, "NOT_RUNNING", 0, 0, 0, flink.restoredFrom(), null);
     }
     AccessExecutionGraph g = graph.get();
     long runningSince = g.getStatusTimestamp(JobStatus.RUNNING);
     long uptime = g.getState() == JobStatus.RUNNING && runningSince > 0
         ? System.currentTimeMillis() - runningSince : 0;
     long restarts = (long) MicrometerReporter.currentValue("flink_jobmanager_job_numRestarts").orElse(0);
-    return new Pipeline(g.getJobID().toString(), g.getJobName(), g.getState().name(),
+    return new Pipeline(version, commit, g.getJobID().toString(), g.getJobName(), g.getState().name(),
         flink.options().parallelism(), uptime, restarts, flink.restoredFrom(),
         lastFailure(g).orElse(null));
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class HealthWhenFlinkDoesNotAnswerTest {
   private static final String WHY = "the embedded Flink cluster did not answer within 5000 ms";
 
-  private final PipelineStatus silent = new PipelineStatus(null) {
+  private final PipelineStatus silent = new PipelineStatus(null, "1.0.0", "abc") {
     @Override
     public Health health() {
       throw new FlinkUnavailable(WHY, null);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine.ParameterException;
 
 /** The load test's options: defaults, formats, and a clear message for each kind of bad input. */
 class LoadTestOptionsTest {
@@ -68,29 +69,38 @@ class LoadTestOptionsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "--rate abc                  | bad value for --rate: 'abc' (not a number)",
-      "--rate -5                   | --rate must be a number >= 0",
-      "--events 0                  | --events must be positive",
-      "--events 10 --duration 5s   | give either --events or --duration, not both",
-      "--duration soon             | bad value for --duration: 'soon' ('soon' is not a duration",
+      "--rate abc                  | Invalid value for option '--rate': 'abc' is not a double",
+      "--rate -5                   | --rate must be a number >= 0 (0 = as fast as possible), got -5.0",
+      "--events 0                  | --events must be positive, got 0",
+      "--events 10 --duration 5s   | --events=N, --duration=D are mutually exclusive (specify only one)",
+      "--duration soon             | Invalid value for option '--duration': 'soon' is not a duration; use e.g. 30s",
+      "--duration 0                | --duration must be positive, got 0 ms",
       "--anomalies 1.5             | --anomalies is a share between 0 and 1, got 1.5",
       "--malformed 0.3 --duplicates 0.3 | at most 0.5 is supported",
-      "--workers 0                 | --workers must be positive",
+      "--workers 0                 | --workers must be positive, got 0",
       "--workers 7 --sites 1 --assets 1 --sensors 5 | --workers 7 exceeds the number of sensors 5",
-      "--speed 10                  | unknown option --speed",
-      "--rate                      | option --rate needs a value",
-      "rate 10                     | unexpected argument 'rate'",
-      "--rate 1 --rate 2           | option --rate is given twice",
+      "--speed 10                  | Unknown options: '--speed', '10'",
+      "--rate                      | Missing required parameter for option '--rate' (R)",
+      "rate 10                     | Unmatched arguments from index 0: 'rate', '10'",
+      "--rate 1 --rate 2           | option '--rate' (R) should be specified only once",
       "--run-id a_b                | --run-id must be 1-40 letters, digits or dots",
-      "--max-disorder 2m           | --max-disorder must be at most 60s",
+      "--max-disorder 2m           | --max-disorder must be at most 60s (the job's dedup window), got 120000 ms",
       "--event-rate -1             | --event-rate must be a number >= 0 (0 = event time is send time), got -1.0",
       "--event-rate 10 --duration 5s | --event-rate needs --events",
       "--event-rate 10 --latency-sample 0.01 | --latency-sample needs event time = send time",
   })
   void rejectsBadInputWithAClearMessage(String args, String message) {
     assertThatThrownBy(() -> LoadTestOptions.parse(args.trim().split("\\s+")))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ParameterException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void durationsHaveTheJobsSyntaxWhereABareNumberIsMilliseconds() {
+    assertThat(LoadTestOptions.parse("--duration", "60").duration()).isEqualTo(Duration.ofMillis(60));
+    assertThat(LoadTestOptions.parse("--duration", "10min").duration()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(LoadTestOptions.parse("--settle", "1500ms").settle()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(LoadTestOptions.parse("--verify-timeout", "1h").verifyTimeout()).isEqualTo(Duration.ofHours(1));
   }
 
   @Test
@@ -98,8 +108,23 @@ class LoadTestOptionsTest {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     int status = LoadTest.run(new String[] {"--rate", "fast"}, new PrintStream(buffer, true, StandardCharsets.UTF_8));
     assertThat(status).isEqualTo(LoadTest.USAGE_ERROR);
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo(String.format(
+        "load-test: Invalid value for option '--rate': 'fast' is not a double%n"
+            + "run bin/load-test --help for the options%n"));
+  }
+
+  @Test
+  void aFailedRunIsExitStatusOneWithItsCauseNotAUsageError() {
+    // A host that cannot resolve (.invalid is reserved for that): the Kafka clients refuse it at
+    // construction, after the options were accepted.
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status = LoadTest.run(new String[] {"--bootstrap-servers", "no-such-broker.invalid:9092", "--events", "10"},
+        new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    assertThat(status).isEqualTo(LoadTest.FAILED);
     assertThat(buffer.toString(StandardCharsets.UTF_8))
-        .contains("load-test: bad value for --rate: 'fast'").contains("--help");
+        .contains("load-test: failed: Failed to construct kafka consumer: No resolvable bootstrap urls given in "
+            + "bootstrap.servers")
+        .doesNotContain("--help");
   }
 
   @Test
@@ -107,6 +132,7 @@ class LoadTestOptionsTest {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     assertThat(LoadTest.run(new String[] {"--help"}, new PrintStream(buffer, true, StandardCharsets.UTF_8)))
         .isEqualTo(LoadTest.OK);
-    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("--near-duplicates", "--latency-sample", "--verify");
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).startsWith("Usage: bin/load-test")
+        .contains("--near-duplicates", "--latency-sample", "--verify", "--events=N", "--duration=D");
   }
 }

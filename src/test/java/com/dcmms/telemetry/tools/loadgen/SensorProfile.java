@@ -11,7 +11,7 @@ import java.util.List;
  * overwrite another's and make the expected counts wrong.
  */
 public final class SensorProfile {
-  /** A type with the default range the job uses to flag OUT_OF_RANGE (see DESIGN.md). */
+  /** A type with the default range the job uses to flag OUT_OF_RANGE (see docs/contract.md). */
   record Type(String name, String unit, double min, double max) {}
 
   static final List<Type> TYPES = List.of(

@@ -2,6 +2,7 @@ package com.dcmms.telemetry.tools.bench;
 
 import static com.dcmms.telemetry.tools.bench.BenchRig.say;
 
+import com.dcmms.telemetry.testkit.ChildProcess;
 import com.dcmms.telemetry.tools.monitor.Sample;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -1,6 +1,10 @@
 package com.dcmms.telemetry.tools.bench;
 
+import com.dcmms.telemetry.devinfra.DevServersMain;
+import com.dcmms.telemetry.testkit.ChildProcess;
+import com.dcmms.telemetry.testkit.FreePorts;
 import com.dcmms.telemetry.tools.loadgen.LoadTest;
+import com.dcmms.telemetry.tools.loadgen.LoadTestOptions;
 import com.dcmms.telemetry.tools.loadgen.QuestDbClient;
 import com.dcmms.telemetry.tools.monitor.Http;
 import com.dcmms.telemetry.tools.monitor.Sample;
@@ -8,7 +12,6 @@ import com.dcmms.telemetry.tools.monitor.ServiceSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,17 +75,18 @@ final class BenchRig {
   }
 
   ChildProcess startServers() throws Exception {
-    int kafkaPort = freePort();
-    questDbHttp = freePort();
-    questDbPg = freePort();
+    int[] ports = FreePorts.loopback(3);
+    int kafkaPort = ports[0];
+    questDbHttp = ports[1];
+    questDbPg = ports[2];
     Path data = o.out().resolve("servers-data");
     deleteTree(data);
-    List<String> cmd = List.of(java(), "-Xmx2g", "-Ddev.demo.rate=0", "-Ddev.kafka.port=" + kafkaPort,
+    List<String> cmd = List.of(ChildProcess.java(), "-Xmx2g", "-Ddev.demo.rate=0", "-Ddev.kafka.port=" + kafkaPort,
         "-Ddev.questdb.http-port=" + questDbHttp, "-Ddev.questdb.pg-port=" + questDbPg,
-        "-cp", o.serversClasspath(), "com.dcmms.telemetry.devinfra.DevServersMain", data.toString());
+        "-cp", o.serversClasspath(), DevServersMain.class.getName(), data.toString());
     ChildProcess servers = ChildProcess.start("servers", cmd, Map.of(), o.out().resolve("servers.log"),
-        line -> line.startsWith("DEV-SERVERS READY"));
-    servers.awaitLine(Duration.ofMinutes(3));
+        line -> line.startsWith(DevServersMain.READY));
+    servers.awaitReady(Duration.ofMinutes(3));
     kafka = "127.0.0.1:" + kafkaPort;
     say("Kafka %s and QuestDB http %d / pg %d are up", kafka, questDbHttp, questDbPg);
     return servers;
@@ -93,14 +97,13 @@ final class BenchRig {
    * checkpoints every {@code interval}, on fresh work and checkpoint directories.
    */
   ChildProcess startService(Duration interval) throws Exception {
-    int port = freePort();
+    int port = FreePorts.loopback();
     Path work = o.out().resolve("service");
     deleteTree(work);
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BROKERS", kafka);
     env.put("QUESTDB_HOST", "127.0.0.1");
     env.put("QUESTDB_HTTP_PORT", Integer.toString(questDbHttp));
-    env.put("QUESTDB_PORT", Integer.toString(questDbPg));
     env.put("FLINK_PARALLELISM", Integer.toString(o.parallelism()));
     env.put("CHECKPOINT_INTERVAL_MS", Long.toString(interval.toMillis()));
     env.put("CHECKPOINT_DIR", work.resolve("checkpoints").toUri().toString());
@@ -108,7 +111,7 @@ final class BenchRig {
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("MALLOC_ARENA_MAX", "2"); // as in the edge image
     List<String> cmd = new ArrayList<>();
-    cmd.add(java());
+    cmd.add(ChildProcess.java());
     cmd.addAll(List.of(o.serviceJavaOpts().trim().split("\\s+")));
     // Every checkpoint's duration counts, and the service is looked at every few seconds: its
     // /api/checkpoints must list more than Flink's default 10 (a few seconds at a 1 s interval).
@@ -118,7 +121,7 @@ final class BenchRig {
     long start = System.nanoTime();
     ChildProcess service = ChildProcess.start("service", cmd, env, o.out().resolve("service.log"),
         line -> line.contains("Listening on"));
-    service.awaitLine(Duration.ofMinutes(2));
+    service.awaitReady(Duration.ofMinutes(2));
     serviceUrl = "http://127.0.0.1:" + port;
     this.interval = interval;
     say("service started in %.1f s (parallelism %d, checkpoints every %s)", (System.nanoTime() - start) / 1e9,
@@ -133,7 +136,7 @@ final class BenchRig {
   void restartService(ChildProcess service, Duration interval) throws Exception {
     long start = System.nanoTime();
     service.restart(Map.of("CHECKPOINT_INTERVAL_MS", Long.toString(interval.toMillis())));
-    service.awaitLine(Duration.ofMinutes(2));
+    service.awaitReady(Duration.ofMinutes(2));
     this.interval = interval;
     say("service restarted from its savepoint in %.1f s (checkpoints every %s)", (System.nanoTime() - start) / 1e9,
         BenchOptions.span(interval));
@@ -226,7 +229,7 @@ final class BenchRig {
 
   /** Runs the load generator in this JVM and returns its JSON report. */
   JsonNode loadTest(String name, long events, Duration duration, double rate, boolean verify)
-      throws IOException {
+      throws IOException, InterruptedException {
     return loadTest(name, events, duration, rate, 0, verify, Duration.ZERO);
   }
 
@@ -235,7 +238,7 @@ final class BenchRig {
    * verification waits past a {@code stall} of the outputs (a fault's) before it judges them.
    */
   JsonNode loadTest(String name, long events, Duration duration, double rate, double eventRate,
-      boolean verify, Duration stall) throws IOException {
+      boolean verify, Duration stall) throws IOException, InterruptedException {
     Path report = o.out().resolve(name + ".json");
     List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka,
         "--questdb-url", "http://127.0.0.1:" + questDbHttp, "--rate", Double.toString(rate),
@@ -258,10 +261,8 @@ final class BenchRig {
       args.addAll(List.of("--verify", "--settle", settle.toMillis() + "ms",
           "--verify-timeout", Duration.ofMinutes(3).plus(stall).toMillis() + "ms"));
     }
-    int status = LoadTest.run(args.toArray(String[]::new), System.out);
-    if (status == LoadTest.USAGE_ERROR || !Files.exists(report)) {
-      throw new IllegalStateException("the load test '" + name + "' failed with status " + status);
-    }
+    // A failed run throws with its cause; a failed verification is in the report.
+    LoadTest.run(LoadTestOptions.parse(args.toArray(String[]::new)), System.out);
     return JSON.readTree(report.toFile());
   }
 
@@ -276,16 +277,6 @@ final class BenchRig {
   static void requireAlive(ChildProcess p) {
     if (!p.alive()) {
       throw new IllegalStateException("the service exited; see its log under the output directory");
-    }
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,5 +1,6 @@
 package com.dcmms.telemetry.tools.bench;
 
+import com.dcmms.telemetry.testkit.ChildProcess;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;

@@ -1,5 +1,7 @@
 package com.dcmms.telemetry.tools.loadgen;
 
+import com.dcmms.telemetry.tools.cli.Cli;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -16,19 +18,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code --verify} checks that the pipeline stored, republished and dead-lettered exactly what
  * it should.
  *
- * <p>Run it with {@code bin/load-test [options]} after {@code ./mvnw package -DskipTests}; the
- * script runs this class on the packaged service's classpath
- * ({@code target/quarkus-app/app/*:target/quarkus-app/lib/main/*}), of which it uses only
- * kafka-clients, Jackson and HdrHistogram. {@code bin/load-test --help} lists the options
- * ({@link LoadTestOptions#USAGE}). Exit status: 0 done (and verified), 1 a verification failed,
- * 2 bad options or servers unreachable.
+ * <p>Run it with {@code bin/load-test [options]}; the script runs this class from the test
+ * classes (it is a tool, not part of the service), of which it uses only kafka-clients, Jackson,
+ * HdrHistogram and picocli. {@code bin/load-test --help} lists the options
+ * ({@link LoadTestCommand}). Exit status: 0 done (and verified), 1 a verification or the run
+ * failed (servers unreachable, say), 2 bad options.
  *
  * <p>Example: {@code bin/load-test --duration 60s --rate 5000 --workers 4 --verify}.
  */
 public final class LoadTest {
-  public static final int OK = 0;
-  public static final int VERIFY_FAILED = 1;
-  public static final int USAGE_ERROR = 2;
+  public static final int OK = Cli.OK;
+  /** A verification found a difference. */
+  public static final int VERIFY_FAILED = Cli.FAILED;
+  /** The run failed: servers unreachable, a report not written… */
+  public static final int FAILED = Cli.FAILED;
+  public static final int USAGE_ERROR = Cli.USAGE_ERROR;
   static final long PROGRESS_SECONDS = 5;
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.apache.kafka");
 
@@ -60,33 +64,19 @@ public final class LoadTest {
     System.exit(status);
   }
 
-  /** Runs a load test and returns the exit status; for scripts and tests. */
+  /**
+   * Runs a load test with command-line {@code args} and returns the exit status: a usage error
+   * is {@value #USAGE_ERROR}, a failure of the run {@value #FAILED} with its cause.
+   */
   public static int run(String[] args, PrintStream out) {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      out.print(LoadTestOptions.USAGE);
-      return OK;
-    }
-    LoadTestOptions o;
-    try {
-      o = LoadTestOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      out.println("load-test: " + e.getMessage());
-      out.println("run bin/load-test --help for the options");
-      return USAGE_ERROR;
-    }
-    try {
-      return run(o, out);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.println("load-test: interrupted");
-      return USAGE_ERROR;
-    } catch (RuntimeException e) {
-      out.println("load-test: " + e.getMessage());
-      return USAGE_ERROR;
-    }
+    return LoadTestCommand.execute(out, args);
   }
 
-  static int run(LoadTestOptions o, PrintStream out) throws InterruptedException {
+  /**
+   * Runs a load test with checked options: {@value #OK}, or {@value #VERIFY_FAILED} when the
+   * verification found a difference; a failure of the run is thrown.
+   */
+  public static int run(LoadTestOptions o, PrintStream out) throws IOException, InterruptedException {
     // A monotonic wall clock: timestamps must not step back if the system clock is adjusted,
     // or a sensor's timestamps could repeat.
     long epoch0 = System.currentTimeMillis();
@@ -140,9 +130,8 @@ public final class LoadTest {
         try {
           JsonReport.write(java.nio.file.Path.of(o.reportJson()), o, counters, latency,
               producer.achievedRate(sent), producer.elapsedNanos(), verified);
-        } catch (java.io.IOException e) {
-          out.println("load-test: cannot write " + o.reportJson() + ": " + e.getMessage());
-          return USAGE_ERROR;
+        } catch (IOException e) {
+          throw new IOException("cannot write the report " + o.reportJson(), e);
         }
       }
       return verified == null || verified ? OK : VERIFY_FAILED;

@@ -2,6 +2,8 @@ package com.dcmms.telemetry.tools.bench;
 
 import static com.dcmms.telemetry.tools.bench.BenchRig.say;
 
+import com.dcmms.telemetry.testkit.ChildProcess;
+import com.dcmms.telemetry.tools.cli.Cli;
 import com.dcmms.telemetry.tools.monitor.Sample;
 import com.dcmms.telemetry.tools.monitor.ServiceSource;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +20,7 @@ import java.util.Locale;
  * a fixed rate ({@link FixedRatePhase}) at its checkpoint interval and again at the fast one, then
  * killed with {@code kill -9} under that load and started again. It prints one table and writes
  * it, with latency plots, under {@code --out}. With {@code --soak} it runs {@link Soak} instead.
- * See {@link BenchOptions}; the servers, service and sampling are {@link BenchRig}.
+ * See {@link BenchCommand}; the servers, service and sampling are {@link BenchRig}.
  */
 public final class Benchmark {
   /** Targets of the issue: the drain's rate, and the time from kill -9 to the job running again. */
@@ -35,21 +37,13 @@ public final class Benchmark {
     this.rig = new BenchRig(o);
   }
 
-  public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      System.out.print(BenchOptions.USAGE);
-      return;
-    }
-    BenchOptions o;
-    try {
-      o = BenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage() + "\n" + BenchOptions.USAGE);
-      System.exit(2);
-      return;
-    }
-    java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
-    System.exit(o.soak() ? new Soak(o).run() : new Benchmark(o).run());
+  public static void main(String[] args) {
+    System.exit(Cli.execute("bench", new BenchCommand(), System.out, System.err, args));
+  }
+
+  /** Runs the benchmark: 0, or 1 when a verification failed (data lost, duplicated or mis-routed). */
+  static int run(BenchOptions o) throws Exception {
+    return new Benchmark(o).run();
   }
 
   private int run() throws Exception {

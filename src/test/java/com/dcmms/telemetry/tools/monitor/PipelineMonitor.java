@@ -1,5 +1,6 @@
 package com.dcmms.telemetry.tools.monitor;
 
+import com.dcmms.telemetry.tools.cli.Cli;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -15,6 +16,8 @@ import java.util.Map;
  * bin/monitor --flink http://jobmanager:8081           # a Flink cluster
  * options: --interval 5s  --count 0 (forever)  --target-rate 10000
  * </pre>
+ *
+ * <p>{@link MonitorCommand} reads the command line.
  */
 public final class PipelineMonitor {
   private final SampleSource source;
@@ -27,38 +30,8 @@ public final class PipelineMonitor {
     this.out = out;
   }
 
-  public static void main(String[] args) throws Exception {
-    String service = null;
-    String flink = null;
-    Duration interval = Duration.ofSeconds(5);
-    int count = 0;
-    double target = 10_000;
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--service" -> service = require(args[i], value);
-        case "--flink" -> flink = require(args[i], value);
-        case "--interval" -> interval = org.apache.flink.util.TimeUtils.parseDuration(require(args[i], value));
-        case "--count" -> count = Integer.parseInt(require(args[i], value));
-        case "--target-rate" -> target = Double.parseDouble(require(args[i], value));
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --service URL or --flink URL, --interval, --count, --target-rate");
-      }
-      i++;
-    }
-    if ((service == null) == (flink == null)) {
-      throw new IllegalArgumentException("give exactly one of --service URL and --flink URL");
-    }
-    Http http = new Http();
-    SampleSource source = service != null ? new ServiceSource(http, service) : new FlinkRestSource(http, flink);
-    new PipelineMonitor(source, target, System.out).run(interval, count);
-  }
-
-  private static String require(String option, String value) {
-    if (value == null) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return value;
+  public static void main(String[] args) {
+    System.exit(Cli.execute("monitor", new MonitorCommand(System.out), System.out, System.err, args));
   }
 
   /** Samples {@code count} times after the first (0 = until stopped), printing a report each time. */
