@@ -4,35 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.dcmms.telemetry.devinfra.RealServers;
-import com.dcmms.telemetry.job.TelemetryJobOptions;
 import com.dcmms.telemetry.job.it.PipelineFixture;
 import com.dcmms.telemetry.job.it.TelemetryJobIT;
-import com.dcmms.telemetry.monitoring.MonitoringFiles;
 import com.dcmms.telemetry.testkit.Events;
 import com.dcmms.telemetry.tools.monitor.FlinkRestSource;
 import com.dcmms.telemetry.tools.monitor.Http;
 import com.dcmms.telemetry.tools.monitor.Sample;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,16 +84,17 @@ class FlinkClusterIT {
       FlinkRestClient flink = cluster.rest();
       fx.produce(fx.readings(0, 5, SENSORS, base, SITE, TYPE));
       cluster.awaitTaskManagers();
-      String jar = flink.uploadJar(jobJar());
+      String jar = flink.uploadJar(JobJar.path());
 
       String first = flink.runJar(jar, PARALLELISM, programArguments(), null);
-      awaitFullyRunning(cluster, first);
+      cluster.awaitFullyRunning(first, Duration.ofSeconds(90));
       assertRunsAtFullParallelismOnEveryTaskManager(flink, first);
       awaitStoredAndPublished(SENSORS * 5);
       assertTheMonitorReadsTheCluster(flink, SENSORS * 5);
-      assertTheDashboardAndAlertsFindTheirMetricsInThePrometheusScrape(cluster);
+      ClusterMonitoring.assertEveryMonitoredMetricIsScraped(cluster, "cluster-scrape.txt");
 
-      String savepoint = stopWithSavepoint(cluster, first);
+      String savepoint = cluster.stopWithSavepoint(first, dir.resolve("savepoints"),
+          Duration.ofSeconds(60));
 
       // Sent while no job runs: repeats of readings from before the stop, which only the dedup
       // state restored from the savepoint can recognise; then new readings.
@@ -112,7 +103,7 @@ class FlinkClusterIT {
       fx.produce(fx.readings(5, 10, SENSORS, base, SITE, TYPE));
 
       String resumed = flink.runJar(jar, PARALLELISM, programArguments(), savepoint);
-      awaitFullyRunning(cluster, resumed);
+      cluster.awaitFullyRunning(resumed, Duration.ofSeconds(90));
       JsonNode restored = flink.checkpoints(resumed).at("/latest/restored");
       assertThat(restored.get("is_savepoint").asBoolean()).isTrue();
       assertThat(restored.get("external_path").asText()).isEqualTo(savepoint);
@@ -126,22 +117,9 @@ class FlinkClusterIT {
     }
   }
 
-  /**
-   * The arguments of {@code flink run … job.jar}: this fixture's topics, table, servers and a
-   * one-second checkpoint interval, written as the job's {@code --key value} options. The
-   * parallelism is not among them: it comes from the run request, as {@code flink run -p} gives it.
-   */
+  /** The job's arguments: this fixture's topics, table, servers and one-second checkpoints. */
   private List<String> programArguments() {
-    TelemetryJobOptions options = fx.options(dir.resolve("checkpoints"));
-    Map<String, String> defaults = TelemetryJobOptions.defaults().asMap();
-    List<String> args = new ArrayList<>();
-    options.asMap().forEach((key, value) -> {
-      if (!key.equals("parallelism") && !value.equals(defaults.get(key))) {
-        args.add("--" + key);
-        args.add(value);
-      }
-    });
-    return args;
+    return JobJar.arguments(fx.options(dir.resolve("checkpoints")));
   }
 
   /** bin/monitor's cluster mode reads this job through the REST API. */
@@ -159,54 +137,6 @@ class FlinkClusterIT {
         .allSatisfy((vertex, ratio) -> assertThat(ratio).isBetween(0.0, 1.0));
   }
 
-  /**
-   * Flink's Prometheus reporter on the JobManager and every TaskManager exposes every metric the
-   * shipped dashboard and alert rules query, with histograms typed as summaries.
-   */
-  private static void assertTheDashboardAndAlertsFindTheirMetricsInThePrometheusScrape(
-      StandaloneFlinkCluster cluster) throws IOException {
-    Path copy = Path.of(System.getProperty("basedir", "."), "target", "monitoring",
-        "cluster-scrape.txt");
-    Files.createDirectories(copy.getParent());
-    // The checkpoint and source metrics appear once the job has checkpointed and read.
-    String scrape = await("every queried metric in the cluster's scrape")
-        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> {
-          String all = scrapeAll(cluster);
-          Files.writeString(copy, all);
-          return all;
-        }, all -> MonitoringFiles.missingFrom(all).isEmpty());
-    assertThat(MonitoringFiles.missingFrom(scrape)).as("scrape in %s", copy).isEmpty();
-    assertThat(scrape).contains("# TYPE flink_taskmanager_job_task_mailboxLatencyMs summary");
-  }
-
-  private static String scrapeAll(StandaloneFlinkCluster cluster) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    StringBuilder all = new StringBuilder();
-    for (String endpoint : cluster.prometheusEndpoints().values()) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(endpoint).isEqualTo(200);
-      all.append(response.body()).append('\n');
-    }
-    return all.toString();
-  }
-
-  private void awaitFullyRunning(StandaloneFlinkCluster cluster, String jobId) {
-    try {
-      await("job " + jobId + " running").atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> {
-            cluster.assertAllAlive();
-            return cluster.rest().isFullyRunning(jobId);
-          });
-    } catch (ConditionTimeoutException e) {
-      // The job's own exceptions say why far better than a timeout does.
-      throw new AssertionError("job " + jobId + " is not running: "
-          + cluster.rest().get("/jobs/" + jobId + "/exceptions").path("root-exception").asText(), e);
-    }
-  }
-
   private static void assertRunsAtFullParallelismOnEveryTaskManager(FlinkRestClient flink,
       String jobId) {
     assertThat(flink.job(jobId).get("vertices"))
@@ -215,21 +145,6 @@ class FlinkClusterIT {
         .allSatisfy(tm -> assertThat(tm.get("freeSlots").asInt())
             .as("free slots of %s", tm.get("id").asText())
             .isLessThan(tm.get("slotsNumber").asInt()));
-  }
-
-  /** Stops the job with a savepoint, as {@code flink stop --savepointPath} does; returns its location. */
-  private String stopWithSavepoint(StandaloneFlinkCluster cluster, String jobId) {
-    FlinkRestClient flink = cluster.rest();
-    String trigger = flink.triggerStopWithSavepoint(jobId, dir.resolve("savepoints").toUri().toString());
-    JsonNode done = await("savepoint of " + jobId).atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> flink.savepointStatus(jobId, trigger),
-            status -> "COMPLETED".equals(status.at("/status/id").asText()));
-    assertThat(done.at("/operation/failure-cause").toString()).as("savepoint failure").isEmpty();
-    await("job " + jobId + " finished").atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> flink.job(jobId).get("state").asText(), "FINISHED"::equals);
-    return done.at("/operation/location").asText();
   }
 
   /** Every sensor's reading {@code i} again, 0.5 s later and 0.2 % off: within the deadband. */
@@ -255,14 +170,6 @@ class FlinkClusterIT {
     assertThat(fx.readCommittedJson(fx.validatedTopic))
         .extracting(json -> json.get("event_id").asText())
         .containsExactlyInAnyOrderElementsOf(expected);
-  }
-
-  private static Path jobJar() throws IOException {
-    Path target = Path.of(System.getProperty("basedir", "."), "target");
-    try (Stream<Path> files = Files.list(target)) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no *-job.jar in " + target + ": run ./mvnw package"));
-    }
   }
 
   private static boolean loads(ClassLoader loader, String className) {

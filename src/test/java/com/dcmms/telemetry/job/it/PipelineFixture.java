@@ -53,20 +53,26 @@ public final class PipelineFixture {
   private final EmbeddedQuestDb questDb;
 
   public PipelineFixture(String name) {
-    this(name, RealServers.kafka(), RealServers.questDb());
+    this(name, RealServers.kafka(), RealServers.questDb(), 4);
+  }
+
+  /** A pipeline whose three topics have this many partitions, e.g. one per subtask at 32. */
+  public PipelineFixture(String name, int partitions) {
+    this(name, RealServers.kafka(), RealServers.questDb(), partitions);
   }
 
   /** A pipeline that stores into this QuestDB server, e.g. one that asks for credentials. */
   public PipelineFixture(String name, EmbeddedQuestDb questDb) {
-    this(name, RealServers.kafka(), questDb);
+    this(name, RealServers.kafka(), questDb, 4);
   }
 
   /** A pipeline on another broker (say, a secured one); QuestDB is still the run's. */
   public PipelineFixture(String name, EmbeddedKafka kafka) {
-    this(name, kafka, RealServers.questDb());
+    this(name, kafka, RealServers.questDb(), 4);
   }
 
-  private PipelineFixture(String name, EmbeddedKafka kafka, EmbeddedQuestDb questDb) {
+  private PipelineFixture(String name, EmbeddedKafka kafka, EmbeddedQuestDb questDb,
+      int partitions) {
     this.kafka = kafka;
     this.questDb = questDb;
     this.name = name + "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -74,7 +80,7 @@ public final class PipelineFixture {
     this.validatedTopic = "validated_" + this.name;
     this.deadLetterTopic = "dlq_" + this.name;
     this.table = "readings_" + this.name;
-    kafka.createTopics(4, rawTopic, validatedTopic, deadLetterTopic);
+    kafka.createTopics(partitions, rawTopic, validatedTopic, deadLetterTopic);
   }
 
   /**
