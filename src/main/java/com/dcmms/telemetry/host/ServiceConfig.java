@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The service's own settings ({@code telemetry.service.*}). The job's options are
- * {@code telemetry.<key>} (see {@link JobOptionsFromConfig}); extra Flink settings are
- * {@code telemetry.flink.<flink key>}. {@code docs/configuration.md} takes each setting's meaning
- * from its Javadoc. Durations use the job's syntax ({@link FlinkDurationConverter}).
+ * The service's own settings ({@code telemetry.service.*}). The job's options are {@code
+ * telemetry.<key>} (see {@link JobOptionsFromConfig}); extra Flink settings are {@code
+ * telemetry.flink.<flink key>}. {@code docs/configuration.md} takes each setting's meaning from its
+ * Javadoc. Durations use the job's syntax ({@link FlinkDurationConverter}).
  */
 @ConfigMapping(prefix = "telemetry.service")
 public interface ServiceConfig {
@@ -57,8 +57,8 @@ public interface ServiceConfig {
     boolean enabled();
 
     /**
-     * Port of the web UI on 127.0.0.1 when enabled; otherwise Flink's REST endpoint takes a
-     * random one.
+     * Port of the web UI on 127.0.0.1 when enabled; otherwise Flink's REST endpoint takes a random
+     * one.
      */
     @WithDefault("8081")
     int port();
@@ -67,8 +67,8 @@ public interface ServiceConfig {
   /** Real Kafka and QuestDB servers started as a child process in dev mode. */
   interface DevServices {
     /**
-     * Start Kafka and QuestDB as a child process (the dev profile does); not when KAFKA_BROKERS
-     * or QUESTDB_HOST is set.
+     * Start Kafka and QuestDB as a child process (the dev profile does); not when KAFKA_BROKERS or
+     * QUESTDB_HOST is set.
      */
     @WithDefault("false")
     boolean enabled();

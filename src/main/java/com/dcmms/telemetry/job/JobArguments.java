@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * Reads the options of the cluster entry point: each option's environment variable first (the
- * design's, e.g. {@code KAFKA_BROKERS}, and QuestDB's credentials, named as the service reads
- * them: Flink's entry points log their program arguments), then {@code --key value} or
- * {@code --key=value} arguments, which win.
+ * design's, e.g. {@code KAFKA_BROKERS}, and QuestDB's credentials, named as the service reads them:
+ * Flink's entry points log their program arguments), then {@code --key value} or {@code
+ * --key=value} arguments, which win.
  */
 final class JobArguments {
   private JobArguments() {}
@@ -20,7 +20,8 @@ final class JobArguments {
   static Map<String, String> values(Map<String, String> env, String[] args) {
     Map<String, String> values = new LinkedHashMap<>();
     for (JobOption<?> option : JobOptionDefinitions.all()) {
-      String v = option.environmentVariable() == null ? null : env.get(option.environmentVariable());
+      String v =
+          option.environmentVariable() == null ? null : env.get(option.environmentVariable());
       if (v != null && !v.isBlank()) {
         values.put(option.key(), v);
       }
@@ -28,9 +29,12 @@ final class JobArguments {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new IllegalArgumentException("expected --<option> [value] at argument " + (i + 1)
-            + shownName(arg) + "; quote values with spaces; options are listed in "
-            + "docs/configuration.md");
+        throw new IllegalArgumentException(
+            "expected --<option> [value] at argument "
+                + (i + 1)
+                + shownName(arg)
+                + "; quote values with spaces; options are listed in "
+                + "docs/configuration.md");
       }
       String key = arg.substring(2);
       int eq = key.indexOf('=');

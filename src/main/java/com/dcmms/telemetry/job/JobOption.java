@@ -13,9 +13,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.HtmlFormatter;
 
 /**
- * One option of the job: Flink's typed {@link ConfigOption} (key, type, default, description),
- * the environment variable it may also come from, and the values it accepts beyond its type.
- * Immutable; each refinement returns a copy.
+ * One option of the job: Flink's typed {@link ConfigOption} (key, type, default, description), the
+ * environment variable it may also come from, and the values it accepts beyond its type. Immutable;
+ * each refinement returns a copy.
  */
 public final class JobOption<T> {
   private final ConfigOption<T> option;
@@ -26,8 +26,14 @@ public final class JobOption<T> {
   private final UnaryOperator<String> normalize;
   private final String noValueWord;
 
-  private JobOption(ConfigOption<T> option, Class<T> type, String environmentVariable,
-      Predicate<T> accepts, String expected, UnaryOperator<String> normalize, String noValueWord) {
+  private JobOption(
+      ConfigOption<T> option,
+      Class<T> type,
+      String environmentVariable,
+      Predicate<T> accepts,
+      String expected,
+      UnaryOperator<String> normalize,
+      String noValueWord) {
     this.option = option;
     this.type = type;
     this.environmentVariable = environmentVariable;
@@ -39,64 +45,100 @@ public final class JobOption<T> {
 
   static JobOption<String> text(String key, String defaultValue, String description) {
     return new JobOption<>(
-        ConfigOptions.key(key).stringType().defaultValue(defaultValue)
-            .withDescription(description),
-        String.class, null, v -> !v.isEmpty(), "a non-empty value", UnaryOperator.identity(), null);
+        ConfigOptions.key(key).stringType().defaultValue(defaultValue).withDescription(description),
+        String.class,
+        null,
+        v -> !v.isEmpty(),
+        "a non-empty value",
+        UnaryOperator.identity(),
+        null);
   }
 
   /** Text that may be empty, e.g. a credential that is not needed. */
   static JobOption<String> optionalText(String key, String description) {
     return new JobOption<>(
         ConfigOptions.key(key).stringType().defaultValue("").withDescription(description),
-        String.class, null, v -> true, "text", UnaryOperator.identity(), null);
+        String.class,
+        null,
+        v -> true,
+        "text",
+        UnaryOperator.identity(),
+        null);
   }
 
   /** One of a few words, matched ignoring case and {@code _} for {@code -}. */
-  static JobOption<String> choice(String key, String defaultValue, String description,
-      String... words) {
+  static JobOption<String> choice(
+      String key, String defaultValue, String description, String... words) {
     List<String> allowed = Arrays.asList(words);
     return new JobOption<>(
-        ConfigOptions.key(key).stringType().defaultValue(defaultValue)
-            .withDescription(description),
-        String.class, null, allowed::contains, String.join(" or ", allowed),
-        v -> v.toLowerCase(Locale.ROOT).replace('_', '-'), null);
+        ConfigOptions.key(key).stringType().defaultValue(defaultValue).withDescription(description),
+        String.class,
+        null,
+        allowed::contains,
+        String.join(" or ", allowed),
+        v -> v.toLowerCase(Locale.ROOT).replace('_', '-'),
+        null);
   }
 
   static JobOption<Integer> wholeNumber(String key, int defaultValue, String description) {
     return new JobOption<>(
-        ConfigOptions.key(key).intType().defaultValue(defaultValue)
-            .withDescription(description),
-        Integer.class, null, v -> true, "a whole number", UnaryOperator.identity(), null);
+        ConfigOptions.key(key).intType().defaultValue(defaultValue).withDescription(description),
+        Integer.class,
+        null,
+        v -> true,
+        "a whole number",
+        UnaryOperator.identity(),
+        null);
   }
 
   static JobOption<Double> number(String key, double defaultValue, String description) {
     return new JobOption<>(
-        ConfigOptions.key(key).doubleType().defaultValue(defaultValue)
-            .withDescription(description),
-        Double.class, null, v -> v >= 0 && !v.isInfinite(), "a finite number of 0 or more",
-        UnaryOperator.identity(), null);
+        ConfigOptions.key(key).doubleType().defaultValue(defaultValue).withDescription(description),
+        Double.class,
+        null,
+        v -> v >= 0 && !v.isInfinite(),
+        "a finite number of 0 or more",
+        UnaryOperator.identity(),
+        null);
   }
 
   static JobOption<Boolean> flag(String key, boolean defaultValue, String description) {
     return new JobOption<>(
-        ConfigOptions.key(key).booleanType().defaultValue(defaultValue)
+        ConfigOptions.key(key)
+            .booleanType()
+            .defaultValue(defaultValue)
             .withDescription(description),
-        Boolean.class, null, v -> true, "true or false", UnaryOperator.identity(), null);
+        Boolean.class,
+        null,
+        v -> true,
+        "true or false",
+        UnaryOperator.identity(),
+        null);
   }
 
   static JobOption<Duration> duration(String key, Duration defaultValue, String description) {
     return new JobOption<>(
-        ConfigOptions.key(key).durationType().defaultValue(defaultValue)
+        ConfigOptions.key(key)
+            .durationType()
+            .defaultValue(defaultValue)
             .withDescription(description),
-        Duration.class, null, v -> !v.isNegative(), "a duration", UnaryOperator.identity(), null);
+        Duration.class,
+        null,
+        v -> !v.isNegative(),
+        "a duration",
+        UnaryOperator.identity(),
+        null);
   }
 
   /** A duration without a default: {@code noValueWord} (or nothing) lets the job choose. */
   static JobOption<Duration> durationOr(String key, String noValueWord, String description) {
     return new JobOption<>(
-        ConfigOptions.key(key).durationType().noDefaultValue()
-            .withDescription(description),
-        Duration.class, null, v -> !v.isNegative(), "a duration", UnaryOperator.identity(),
+        ConfigOptions.key(key).durationType().noDefaultValue().withDescription(description),
+        Duration.class,
+        null,
+        v -> !v.isNegative(),
+        "a duration",
+        UnaryOperator.identity(),
         noValueWord);
   }
 
@@ -107,13 +149,13 @@ public final class JobOption<T> {
 
   /** The same option, accepting only values that pass {@code check} ({@code expected}). */
   JobOption<T> accepting(Predicate<T> check, String expected) {
-    return new JobOption<>(option, type, environmentVariable, accepts.and(check), expected,
-        normalize, noValueWord);
+    return new JobOption<>(
+        option, type, environmentVariable, accepts.and(check), expected, normalize, noValueWord);
   }
 
   JobOption<T> atLeast(int min) {
-    return accepting(v -> ((Number) v).doubleValue() >= min,
-        "a whole number of " + min + " or more");
+    return accepting(
+        v -> ((Number) v).doubleValue() >= min, "a whole number of " + min + " or more");
   }
 
   JobOption<T> positive() {
@@ -150,7 +192,8 @@ public final class JobOption<T> {
   }
 
   public String description() {
-    return option.description().getBlocks().isEmpty() ? ""
+    return option.description().getBlocks().isEmpty()
+        ? ""
         : new HtmlFormatter().format(option.description());
   }
 

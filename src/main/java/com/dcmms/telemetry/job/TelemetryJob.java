@@ -78,8 +78,8 @@ public final class TelemetryJob {
   }
 
   /**
-   * Job-level Flink settings from the options: checkpointing, state backend, restarts, buffers.
-   * In Flink 2.x these go through the configuration, not the environment's setters.
+   * Job-level Flink settings from the options: checkpointing, state backend, restarts, buffers. In
+   * Flink 2.x these go through the configuration, not the environment's setters.
    */
   public static Configuration flinkConfiguration(TelemetryJobOptions o) {
     Configuration c = new Configuration();
@@ -95,7 +95,8 @@ public final class TelemetryJob {
     c.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, o.checkpointMinPause());
     c.set(CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS, o.checkpointMaxConcurrent());
     c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, o.checkpointTolerableFailures());
-    c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+    c.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
     c.set(StateBackendOptions.STATE_BACKEND, o.stateBackend());
@@ -110,43 +111,49 @@ public final class TelemetryJob {
     return c;
   }
 
-  /** Wires the whole graph into {@code env} with its real edges: Kafka in, QuestDB and Kafka out. */
+  /**
+   * Wires the whole graph into {@code env} with its real edges: Kafka in, QuestDB and Kafka out.
+   */
   public static void build(StreamExecutionEnvironment env, TelemetryJobOptions o) {
     wire(read(env, source(o), o), outputs(o), o);
   }
 
   /**
-   * The parsed records of {@code source} with the job's event time: watermarks are assigned in
-   * the source (per split, aligned across subtasks), so any source, Kafka's or a test's, gives the
-   * same event-time semantics.
+   * The parsed records of {@code source} with the job's event time: watermarks are assigned in the
+   * source (per split, aligned across subtasks), so any source, Kafka's or a test's, gives the same
+   * event-time semantics.
    */
-  public static DataStream<ParsedRecord> read(StreamExecutionEnvironment env,
-      Source<ParsedRecord, ?, ?> source, TelemetryJobOptions o) {
+  public static DataStream<ParsedRecord> read(
+      StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source, TelemetryJobOptions o) {
     env.setMaxParallelism(o.maxParallelism());
     return env.fromSource(source, watermarks(o), "raw").uid(UID_SOURCE);
   }
 
   /** The real outputs: QuestDB, validated_telemetry and the dead-letter topic. */
   public static Outputs outputs(TelemetryJobOptions o) {
-    return new Outputs(new QuestDbSink(QuestDbSettings.from(o)),
+    return new Outputs(
+        new QuestDbSink(QuestDbSettings.from(o)),
         kafkaSink(o, new ValidatedTelemetrySerializer(o.validatedTopic()), "validated"),
         kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), "dlq"));
   }
 
   /** Validates, deduplicates and sends the parsed records to the outputs. */
   public static void wire(DataStream<ParsedRecord> records, Outputs out, TelemetryJobOptions o) {
-    SingleOutputStreamOperator<TelemetryReading> readings = records
-        .process(new RouteRejected())
-        .uid(UID_VALIDATE)
-        .name("validate");
+    SingleOutputStreamOperator<TelemetryReading> readings =
+        records.process(new RouteRejected()).uid(UID_VALIDATE).name("validate");
 
     DataStream<DeadLetter> deadLetters = readings.getSideOutput(RouteRejected.DEAD_LETTERS);
 
-    SingleOutputStreamOperator<TelemetryReading> distinct = readings
-        .keyBy(new SensorKey())
-        .transform("dedup", readings.getType(), new DedupOperator(
-            new DeduplicateReadings(deduplicator(o), o.dedupStateTtl(), o.dedupCacheSensors())))
-        .uid(UID_DEDUP);
+    SingleOutputStreamOperator<TelemetryReading> distinct =
+        readings
+            .keyBy(new SensorKey())
+            .transform(
+                "dedup",
+                readings.getType(),
+                new DedupOperator(
+                    new DeduplicateReadings(
+                        deduplicator(o), o.dedupStateTtl(), o.dedupCacheSensors())))
+            .uid(UID_DEDUP);
 
     // The job's parallelism: ours embedded, `flink run -p N` on a cluster.
     int parallelism = records.getExecutionEnvironment().getParallelism();
@@ -154,18 +161,13 @@ public final class TelemetryJob {
     // Fewer writers than subtasks: each takes the readings of a few dedup subtasks (rescale is
     // pointwise, unlike rebalance's all-to-all).
     DataStream<TelemetryReading> toQuestDb = writers < parallelism ? distinct.rescale() : distinct;
-    var questDbSink = toQuestDb.sinkTo(out.questDb())
-        .uid(UID_QUESTDB_SINK)
-        .name("QuestDB");
+    var questDbSink = toQuestDb.sinkTo(out.questDb()).uid(UID_QUESTDB_SINK).name("QuestDB");
     if (o.questDbWriters() > 0) {
       questDbSink.setParallelism(writers);
     }
-    distinct.sinkTo(out.validated())
-        .uid(UID_VALIDATED_SINK)
-        .name("validated");
-    var deadLetterSink = deadLetters.sinkTo(out.deadLetters())
-        .uid(UID_DEAD_LETTER_SINK)
-        .name("dead letters");
+    distinct.sinkTo(out.validated()).uid(UID_VALIDATED_SINK).name("validated");
+    var deadLetterSink =
+        deadLetters.sinkTo(out.deadLetters()).uid(UID_DEAD_LETTER_SINK).name("dead letters");
     // Dead letters are rare: where every thread counts (the embedded service), fewer writers save
     // a transactional producer, with its thread and buffers, per subtask.
     if (o.deadLetterWriters() > 0) {
@@ -174,19 +176,24 @@ public final class TelemetryJob {
   }
 
   /** Where the graph's records go: distinct readings to two outputs, rejected records to one. */
-  public record Outputs(Sink<TelemetryReading> questDb, Sink<TelemetryReading> validated,
+  public record Outputs(
+      Sink<TelemetryReading> questDb,
+      Sink<TelemetryReading> validated,
       Sink<DeadLetter> deadLetters) {}
 
   static KafkaSource<ParsedRecord> source(TelemetryJobOptions o) {
-    OffsetResetStrategy reset = o.offsetReset().equals("latest")
-        ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
-    var builder = KafkaSource.<ParsedRecord>builder()
-        .setBootstrapServers(o.kafkaBootstrapServers())
-        .setTopics(o.rawTopic())
-        .setGroupId(o.groupId())
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-        .setDeserializer(deserializer(o))
-        .setClientIdPrefix(o.groupId());
+    OffsetResetStrategy reset =
+        o.offsetReset().equals("latest")
+            ? OffsetResetStrategy.LATEST
+            : OffsetResetStrategy.EARLIEST;
+    var builder =
+        KafkaSource.<ParsedRecord>builder()
+            .setBootstrapServers(o.kafkaBootstrapServers())
+            .setTopics(o.rawTopic())
+            .setGroupId(o.groupId())
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
+            .setDeserializer(deserializer(o))
+            .setClientIdPrefix(o.groupId());
     consumerSettings(o).forEach(builder::setProperty);
     return builder.build();
   }
@@ -213,24 +220,25 @@ public final class TelemetryJob {
   static WatermarkStrategy<ParsedRecord> watermarks(TelemetryJobOptions o) {
     return WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(o.outOfOrderness())
         // Rejected records carry no trustworthy event time; MIN_VALUE leaves the watermark alone.
-        .withTimestampAssigner((r, kafkaTimestamp) ->
-            r.isRejected() ? Long.MIN_VALUE : r.reading.timestamp)
+        .withTimestampAssigner(
+            (r, kafkaTimestamp) -> r.isRejected() ? Long.MIN_VALUE : r.reading.timestamp)
         .withIdleness(o.idleness())
-        .withWatermarkAlignment("telemetry-" + o.rawTopic(), o.alignmentMaxDrift(),
-            Duration.ofSeconds(1));
+        .withWatermarkAlignment(
+            "telemetry-" + o.rawTopic(), o.alignmentMaxDrift(), Duration.ofSeconds(1));
   }
 
   static Deduplicator deduplicator(TelemetryJobOptions o) {
-    return new Deduplicator(o.dedupWindow(), o.dedupDeadband(), o.dedupRelativeTolerance(),
-        o.dedupAbsoluteTolerance());
+    return new Deduplicator(
+        o.dedupWindow(), o.dedupDeadband(), o.dedupRelativeTolerance(), o.dedupAbsoluteTolerance());
   }
 
   static <T, S extends KafkaRecordSerializationSchema<T> & SingleTopic> KafkaSink<T> kafkaSink(
       TelemetryJobOptions o, S serializer, String name) {
-    var builder = KafkaSink.<T>builder()
-        .setBootstrapServers(o.kafkaBootstrapServers())
-        .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(o.deliveryGuarantee());
+    var builder =
+        KafkaSink.<T>builder()
+            .setBootstrapServers(o.kafkaBootstrapServers())
+            .setRecordSerializer(serializer)
+            .setDeliveryGuarantee(o.deliveryGuarantee());
     if (o.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
       builder.setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name);
       // A few transactional ids per subtask, reused: a new id per checkpoint (the connector's

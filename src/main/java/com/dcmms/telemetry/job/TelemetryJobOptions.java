@@ -76,13 +76,18 @@ public final class TelemetryJobOptions implements Serializable {
 
   /** Every key's value as it would be written (given or default), and the prefix families. */
   private final Map<String, String> text;
+
   /** Every defined option's parsed value; null where the option has none (min-pause auto). */
   private final Map<String, Object> values;
+
   private final Map<String, String> kafkaProperties;
   private final Map<String, ValueRange> sensorRanges;
 
-  private TelemetryJobOptions(Map<String, String> text, Map<String, Object> values,
-      Map<String, String> kafkaProperties, Map<String, ValueRange> sensorRanges) {
+  private TelemetryJobOptions(
+      Map<String, String> text,
+      Map<String, Object> values,
+      Map<String, String> kafkaProperties,
+      Map<String, ValueRange> sensorRanges) {
     this.text = Collections.unmodifiableMap(text);
     this.values = Collections.unmodifiableMap(values);
     this.kafkaProperties = Collections.unmodifiableMap(kafkaProperties);
@@ -95,17 +100,25 @@ public final class TelemetryJobOptions implements Serializable {
   }
 
   /**
-   * Options from keys, validated as a whole: every bad value is reported at once, each naming
-   * its key. Unknown keys are refused so that a typo never silently falls back to a default.
+   * Options from keys, validated as a whole: every bad value is reported at once, each naming its
+   * key. Unknown keys are refused so that a typo never silently falls back to a default.
    */
   public static TelemetryJobOptions fromMap(Map<String, String> given) {
     for (Map.Entry<String, String> e : given.entrySet()) {
       String key = e.getKey();
-      if (named(key) == null && !key.startsWith(KAFKA_PROPERTY_PREFIX)
+      if (named(key) == null
+          && !key.startsWith(KAFKA_PROPERTY_PREFIX)
           && !key.startsWith(RANGE_PREFIX)) {
-        throw new IllegalArgumentException("unknown telemetry option '" + key + "'; known: "
-            + String.join(", ", knownKeys()) + ", " + KAFKA_PROPERTY_PREFIX + "*, "
-            + RANGE_PREFIX + "<SENSOR_TYPE>");
+        throw new IllegalArgumentException(
+            "unknown telemetry option '"
+                + key
+                + "'; known: "
+                + String.join(", ", knownKeys())
+                + ", "
+                + KAFKA_PROPERTY_PREFIX
+                + "*, "
+                + RANGE_PREFIX
+                + "<SENSOR_TYPE>");
       }
       if (e.getValue() == null) {
         throw new IllegalArgumentException("telemetry option '" + key + "' has no value");
@@ -124,19 +137,20 @@ public final class TelemetryJobOptions implements Serializable {
     }
     Map<String, String> kafka = new TreeMap<>();
     Map<String, ValueRange> ranges = SensorTypes.defaultRanges();
-    given.forEach((key, value) -> {
-      if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-        kafka.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value.trim());
-        text.put(key, value.trim());
-      } else if (key.startsWith(RANGE_PREFIX)) {
-        try {
-          ranges.put(key.substring(RANGE_PREFIX.length()), ValueRange.parse(value));
-          text.put(key, value.trim());
-        } catch (IllegalArgumentException e) {
-          problems.add("telemetry option '" + key + "': " + e.getMessage());
-        }
-      }
-    });
+    given.forEach(
+        (key, value) -> {
+          if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
+            kafka.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value.trim());
+            text.put(key, value.trim());
+          } else if (key.startsWith(RANGE_PREFIX)) {
+            try {
+              ranges.put(key.substring(RANGE_PREFIX.length()), ValueRange.parse(value));
+              text.put(key, value.trim());
+            } catch (IllegalArgumentException e) {
+              problems.add("telemetry option '" + key + "': " + e.getMessage());
+            }
+          }
+        });
     if (problems.isEmpty()) {
       problems.addAll(acrossOptions(values, given));
     }
@@ -163,8 +177,12 @@ public final class TelemetryJobOptions implements Serializable {
     }
     Duration ttl = (Duration) v.get(DEDUP_STATE_TTL.key());
     if (ttl.compareTo((Duration) v.get(DEDUP_WINDOW.key())) <= 0) {
-      problems.add(JobOption.invalid(DEDUP_STATE_TTL.key(), "a duration longer than dedup.window",
-          given.getOrDefault(DEDUP_STATE_TTL.key(), DEDUP_STATE_TTL.format(ttl))).getMessage());
+      problems.add(
+          JobOption.invalid(
+                  DEDUP_STATE_TTL.key(),
+                  "a duration longer than dedup.window",
+                  given.getOrDefault(DEDUP_STATE_TTL.key(), DEDUP_STATE_TTL.format(ttl)))
+              .getMessage());
     }
     return problems;
   }
@@ -230,7 +248,8 @@ public final class TelemetryJobOptions implements Serializable {
 
   public DeliveryGuarantee deliveryGuarantee() {
     return get(KAFKA_DELIVERY_GUARANTEE).equals("exactly-once")
-        ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+        ? DeliveryGuarantee.EXACTLY_ONCE
+        : DeliveryGuarantee.AT_LEAST_ONCE;
   }
 
   public String transactionalIdPrefix() {
@@ -279,8 +298,8 @@ public final class TelemetryJobOptions implements Serializable {
 
   /**
    * QuestDB sink subtasks: 0 for as many as the job's parallelism, else that many (at most the
-   * parallelism). Each writer commits its own batches, and batches of many writers overlap in
-   * time, which QuestDB merges out of order.
+   * parallelism). Each writer commits its own batches, and batches of many writers overlap in time,
+   * which QuestDB merges out of order.
    */
   public int questDbWriters() {
     return get(QUESTDB_WRITERS);
@@ -380,9 +399,9 @@ public final class TelemetryJobOptions implements Serializable {
   }
 
   /**
-   * The design's 10 s, but by default never more than a third of the interval: a pause as long
-   * as the interval itself would stretch "every 10 s" to every 10 s plus a checkpoint's duration,
-   * and with it the read-committed latency. A duration given explicitly is used as it is.
+   * The design's 10 s, but by default never more than a third of the interval: a pause as long as
+   * the interval itself would stretch "every 10 s" to every 10 s plus a checkpoint's duration, and
+   * with it the read-committed latency. A duration given explicitly is used as it is.
    */
   public Duration checkpointMinPause() {
     Duration given = get(CHECKPOINT_MIN_PAUSE);
@@ -433,7 +452,10 @@ public final class TelemetryJobOptions implements Serializable {
   /** Keys whose values must never be printed. */
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("token") || k.contains("secret")
-        || k.contains("jaas") || k.endsWith(".key");
+    return k.contains("password")
+        || k.contains("token")
+        || k.contains("secret")
+        || k.contains("jaas")
+        || k.endsWith(".key");
   }
 }

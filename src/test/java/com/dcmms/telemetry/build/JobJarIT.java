@@ -20,8 +20,11 @@ class JobJarIT {
   static void readJar() throws IOException {
     Path jar;
     try (Stream<Path> files = Files.list(Path.of("target"))) {
-      jar = files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no *-job.jar in target/: run ./mvnw package"));
+      jar =
+          files
+              .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no *-job.jar in target/: run ./mvnw package"));
     }
     try (JarFile file = new JarFile(jar.toFile())) {
       entries = file.stream().map(e -> e.getName()).toList();
@@ -37,13 +40,14 @@ class JobJarIT {
 
   @Test
   void bundlesTheKafkaConnectorAndClientLibraries() {
-    assertThat(entries).contains(
-        "org/apache/flink/connector/kafka/source/KafkaSource.class",
-        "org/apache/flink/connector/kafka/sink/KafkaSink.class",
-        "org/apache/kafka/clients/producer/KafkaProducer.class",
-        "io/questdb/client/Sender.class",
-        "com/fasterxml/jackson/core/JsonFactory.class",
-        "com/fasterxml/jackson/databind/ObjectMapper.class");
+    assertThat(entries)
+        .contains(
+            "org/apache/flink/connector/kafka/source/KafkaSource.class",
+            "org/apache/flink/connector/kafka/sink/KafkaSink.class",
+            "org/apache/kafka/clients/producer/KafkaProducer.class",
+            "io/questdb/client/Sender.class",
+            "com/fasterxml/jackson/core/JsonFactory.class",
+            "com/fasterxml/jackson/databind/ObjectMapper.class");
     // The Kafka connector registers its table factories through service files.
     assertThat(entries).anyMatch(e -> e.startsWith("META-INF/services/"));
   }
@@ -58,9 +62,15 @@ class JobJarIT {
     assertThat(entries).noneMatch(e -> e.startsWith("io/quarkus/"));
     assertThat(entries).noneMatch(e -> e.startsWith("io/questdb/ServerMain"));
     assertThat(entries).noneMatch(e -> e.startsWith("kafka/server/"));
-    assertThat(entries).noneMatch(e -> e.endsWith(".class") && e.startsWith("com/dcmms/")
-        && !e.startsWith("com/dcmms/telemetry/job/"));
-    assertThat(entries).doesNotContain("application.properties",
-        "META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory");
+    assertThat(entries)
+        .noneMatch(
+            e ->
+                e.endsWith(".class")
+                    && e.startsWith("com/dcmms/")
+                    && !e.startsWith("com/dcmms/telemetry/job/"));
+    assertThat(entries)
+        .doesNotContain(
+            "application.properties",
+            "META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory");
   }
 }

@@ -30,39 +30,63 @@ class ServiceArtifactIT {
 
   @Test
   void shipsNoTestOrToolLibraries() throws IOException {
-    assertThat(libraries()).noneMatch(n -> n.startsWith("info.picocli.")
-        || n.startsWith("org.junit.") || n.startsWith("org.assertj.") || n.startsWith("org.awaitility.")
-        || n.startsWith("com.tngtech.archunit.") || n.startsWith("org.testcontainers.")
-        || n.startsWith("org.apache.flink.flink-test-utils") || n.startsWith("io.rest-assured."));
+    assertThat(libraries())
+        .noneMatch(
+            n ->
+                n.startsWith("info.picocli.")
+                    || n.startsWith("org.junit.")
+                    || n.startsWith("org.assertj.")
+                    || n.startsWith("org.awaitility.")
+                    || n.startsWith("com.tngtech.archunit.")
+                    || n.startsWith("org.testcontainers.")
+                    || n.startsWith("org.apache.flink.flink-test-utils")
+                    || n.startsWith("io.rest-assured."));
   }
 
   @Test
   void holdsTheJobAndTheHost() throws IOException {
     List<String> entries = appClasses();
-    assertThat(entries).contains("com/dcmms/telemetry/job/TelemetryJob.class",
-        "com/dcmms/telemetry/host/flink/EmbeddedFlink.class");
-    assertThat(entries).allMatch(e -> e.startsWith("com/dcmms/telemetry/job/")
-        || e.startsWith("com/dcmms/telemetry/host/"));
+    assertThat(entries)
+        .contains(
+            "com/dcmms/telemetry/job/TelemetryJob.class",
+            "com/dcmms/telemetry/host/flink/EmbeddedFlink.class");
+    assertThat(entries)
+        .allMatch(
+            e ->
+                e.startsWith("com/dcmms/telemetry/job/")
+                    || e.startsWith("com/dcmms/telemetry/host/"));
   }
 
   @Test
   void shipsNoToolsDevInfrastructureOrTestClasses() throws IOException {
     List<String> entries = appClasses();
-    assertThat(entries).noneMatch(e -> e.startsWith("com/dcmms/telemetry/tools/")
-        || e.startsWith("com/dcmms/telemetry/devinfra/") || e.startsWith("com/dcmms/telemetry/testkit/"));
+    assertThat(entries)
+        .noneMatch(
+            e ->
+                e.startsWith("com/dcmms/telemetry/tools/")
+                    || e.startsWith("com/dcmms/telemetry/devinfra/")
+                    || e.startsWith("com/dcmms/telemetry/testkit/"));
     List<String> testClasses;
     try (Stream<Path> files = Files.walk(TEST_CLASSES)) {
-      testClasses = files.filter(p -> p.toString().endsWith(".class"))
-          .map(p -> TEST_CLASSES.relativize(p).toString().replace('\\', '/')).toList();
+      testClasses =
+          files
+              .filter(p -> p.toString().endsWith(".class"))
+              .map(p -> TEST_CLASSES.relativize(p).toString().replace('\\', '/'))
+              .toList();
     }
-    assertThat(testClasses).as("the test tree's classes, tools included")
-        .contains("com/dcmms/telemetry/tools/loadgen/LoadTest.class",
+    assertThat(testClasses)
+        .as("the test tree's classes, tools included")
+        .contains(
+            "com/dcmms/telemetry/tools/loadgen/LoadTest.class",
             "com/dcmms/telemetry/tools/bench/Benchmark.class",
             "com/dcmms/telemetry/tools/monitor/PipelineMonitor.class");
     assertThat(entries).doesNotContainAnyElementsOf(testClasses);
   }
 
-  /** File names under lib/ (boot, main, deployment), e.g. {@code org.apache.kafka.kafka-clients-4.2.0.jar}. */
+  /**
+   * File names under lib/ (boot, main, deployment), e.g. {@code
+   * org.apache.kafka.kafka-clients-4.2.0.jar}.
+   */
   private static List<String> libraries() throws IOException {
     try (Stream<Path> files = Files.walk(APP.resolve("lib"))) {
       return files.map(p -> p.getFileName().toString()).toList();

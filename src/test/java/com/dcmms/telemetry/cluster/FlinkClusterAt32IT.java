@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The job JAR on a standalone cluster laid out as the product ships it: 8 TaskManagers of 4 slots
  * with {@code docker/flink/config.yaml} as it is (but for loopback addresses, ports and
- * directories), at parallelism 32 over 32 partitions, under load that keeps every subtask's
- * state, producers and writers busy; stopped with a savepoint and resumed from it, exact both
- * times; the dashboard's and alerts' metrics in this cluster's scrape.
+ * directories), at parallelism 32 over 32 partitions, under load that keeps every subtask's state,
+ * producers and writers busy; stopped with a savepoint and resumed from it, exact both times; the
+ * dashboard's and alerts' metrics in this cluster's scrape.
  */
 @ExtendWith(RealServers.class)
 class FlinkClusterAt32IT {
@@ -38,19 +38,21 @@ class FlinkClusterAt32IT {
   private static final Path SHIPPED_CONFIG = Path.of("docker", "flink", "config.yaml");
   private static final int TASK_MANAGERS = 8;
   private static final int PARALLELISM = 32;
+
   /**
-   * Every one of the 32 dedup subtasks owns some twenty of them. No more: the series' readings
-   * of sensor {@code s} alternate between {@code 100 + s} and {@code 110 + s}, which stays
-   * outside the 1 % deadband only up to sensor 899.
+   * Every one of the 32 dedup subtasks owns some twenty of them. No more: the series' readings of
+   * sensor {@code s} alternate between {@code 100 + s} and {@code 110 + s}, which stays outside the
+   * 1 % deadband only up to sensor 899.
    */
   private static final int SENSORS = 800;
+
   /** Readings per sensor before the savepoint: 200,000 distinct readings. */
   private static final int READINGS = 250;
+
   private static final int MORE_READINGS = 25;
   private static final Duration DRAIN = Duration.ofMinutes(5);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final PipelineFixture fx = new PipelineFixture("cluster32", PARALLELISM);
   private final SentLedger ledger = new SentLedger(fx, "site-32", SENSORS);
@@ -59,8 +61,9 @@ class FlinkClusterAt32IT {
   @Test
   void runsAt32OnEightTaskManagersOfTheShippedConfigAndResumesFromASavepoint() throws Exception {
     long started = System.nanoTime();
-    try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.startAsShipped(dir.resolve("flink"),
-        SHIPPED_CONFIG, TASK_MANAGERS)) {
+    try (StandaloneFlinkCluster cluster =
+        StandaloneFlinkCluster.startAsShipped(
+            dir.resolve("flink"), SHIPPED_CONFIG, TASK_MANAGERS)) {
       // Every 25th reading twice (exact duplicates), then each sensor's last reading again and a
       // near duplicate of it, and one record of each kind the validator rejects.
       ledger.sendReadings(0, READINGS, 25);
@@ -83,8 +86,8 @@ class FlinkClusterAt32IT {
       assertEverySubtaskReadDedupedAndWrote(cluster.rest(), first);
       ClusterMonitoring.assertEveryMonitoredMetricIsScraped(cluster, "cluster32-scrape.txt");
 
-      String savepoint = cluster.stopWithSavepoint(first, dir.resolve("savepoints"),
-          Duration.ofMinutes(3));
+      String savepoint =
+          cluster.stopWithSavepoint(first, dir.resolve("savepoints"), Duration.ofMinutes(3));
 
       // Sent while no job runs: repeats of each sensor's last reading, which only the dedup state
       // restored from the savepoint can recognise; then new readings.
@@ -100,18 +103,22 @@ class FlinkClusterAt32IT {
       assertThat(restored.get("external_path").asText()).isEqualTo(savepoint);
       assertEveryVertexRunsAt32AndFillsEveryTaskManager(cluster.rest(), resumed);
       awaitStored(ledger.all().stored());
-      check.assertExactlyOnce(Span.exact("first run", () -> firstRun, beforeStop),
+      check.assertExactlyOnce(
+          Span.exact("first run", () -> firstRun, beforeStop),
           Span.exact("resumed run", () -> counters(cluster), ledger.since(mark)));
       assertEverySubtaskReadDedupedAndWrote(cluster.rest(), resumed);
     } finally {
-      LOG.info("Flink cluster at 32 took {} s (cluster start, two runs, savepoint, shutdown)",
+      LOG.info(
+          "Flink cluster at 32 took {} s (cluster start, two runs, savepoint, shutdown)",
           TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
     }
   }
 
   /** Rows in QuestDB, a cheap count, before the whole DeliveryCheck reads every output. */
   private void awaitStored(long rows) {
-    await("QuestDB rows of " + ledger.all()).atMost(DRAIN).pollInterval(Duration.ofSeconds(2))
+    await("QuestDB rows of " + ledger.all())
+        .atMost(DRAIN)
+        .pollInterval(Duration.ofSeconds(2))
         .ignoreExceptions()
         .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table), n -> n >= rows);
   }
@@ -128,13 +135,17 @@ class FlinkClusterAt32IT {
     }
   }
 
-  private static void assertEveryVertexRunsAt32AndFillsEveryTaskManager(FlinkRestClient flink,
-      String jobId) {
+  private static void assertEveryVertexRunsAt32AndFillsEveryTaskManager(
+      FlinkRestClient flink, String jobId) {
     assertThat(flink.job(jobId).get("vertices"))
         .allSatisfy(vertex -> assertThat(vertex.get("parallelism").asInt()).isEqualTo(PARALLELISM));
-    assertThat(flink.taskManagers()).hasSize(TASK_MANAGERS)
-        .allSatisfy(tm -> assertThat(tm.get("freeSlots").asInt())
-            .as("free slots of %s", tm.get("id").asText()).isZero());
+    assertThat(flink.taskManagers())
+        .hasSize(TASK_MANAGERS)
+        .allSatisfy(
+            tm ->
+                assertThat(tm.get("freeSlots").asInt())
+                    .as("free slots of %s", tm.get("id").asText())
+                    .isZero());
   }
 
   /**
@@ -147,23 +158,41 @@ class FlinkClusterAt32IT {
     String source = "/jobs/" + jobId + "/vertices/" + vertexId(vertices, "Source");
     String dedup = "/jobs/" + jobId + "/vertices/" + vertexId(vertices, "dedup");
     // The REST API serves metrics refreshed every few seconds.
-    await("every subtask's records in the REST metrics").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-          for (int i = 0; i < PARALLELISM; i++) {
-            assertPositive(flink, source, i, "validate.numRecordsIn");
-            assertPositive(flink, dedup, i, "dedup.numRecordsIn", "QuestDB__Writer.questdbRowsWritten",
-                "validated__Writer.numRecordsIn");
-          }
-        });
+    await("every subtask's records in the REST metrics")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              for (int i = 0; i < PARALLELISM; i++) {
+                assertPositive(flink, source, i, "validate.numRecordsIn");
+                assertPositive(
+                    flink,
+                    dedup,
+                    i,
+                    "dedup.numRecordsIn",
+                    "QuestDB__Writer.questdbRowsWritten",
+                    "validated__Writer.numRecordsIn");
+              }
+            });
   }
 
-  private static void assertPositive(FlinkRestClient flink, String vertex, int subtask,
-      String... metrics) {
-    JsonNode values = flink.get(vertex + "/subtasks/" + subtask + "/metrics?get="
-        + URLEncoder.encode(String.join(",", metrics), StandardCharsets.UTF_8));
-    assertThat(values).as("%s of subtask %d", List.of(metrics), subtask).hasSize(metrics.length)
-        .allSatisfy(m -> assertThat(m.get("value").asDouble()).as("subtask %d: %s", subtask, m)
-            .isPositive());
+  private static void assertPositive(
+      FlinkRestClient flink, String vertex, int subtask, String... metrics) {
+    JsonNode values =
+        flink.get(
+            vertex
+                + "/subtasks/"
+                + subtask
+                + "/metrics?get="
+                + URLEncoder.encode(String.join(",", metrics), StandardCharsets.UTF_8));
+    assertThat(values)
+        .as("%s of subtask %d", List.of(metrics), subtask)
+        .hasSize(metrics.length)
+        .allSatisfy(
+            m ->
+                assertThat(m.get("value").asDouble())
+                    .as("subtask %d: %s", subtask, m)
+                    .isPositive());
   }
 
   private static String vertexId(JsonNode vertices, String namePrefix) {

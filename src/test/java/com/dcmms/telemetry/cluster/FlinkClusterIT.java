@@ -39,14 +39,15 @@ class FlinkClusterIT {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkClusterIT.class);
   private static final int TASK_MANAGERS = 2;
   private static final int SLOTS_PER_TASK_MANAGER = 2;
+
   /** Above one TaskManager's slots, so the job can only run across both. */
   private static final int PARALLELISM = 3;
+
   private static final int SENSORS = 6;
   private static final String SITE = "site-c";
   private static final String TYPE = "PRESSURE";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final PipelineFixture fx = new PipelineFixture("cluster");
   private final long base =
@@ -57,21 +58,23 @@ class FlinkClusterIT {
     List<Path> jars = FlinkRuntimeClasspath.fromTestClasspath();
     URL[] urls = jars.stream().map(FlinkClusterIT::url).toArray(URL[]::new);
     try (URLClassLoader cluster = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
-      assertThat(Stream.of(
-          "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-          "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-          "org.apache.flink.runtime.webmonitor.handlers.JarUploadHandler",
-          "org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend",
-          "org.apache.flink.connector.base.DeliveryGuarantee"))
+      assertThat(
+              Stream.of(
+                  "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                  "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                  "org.apache.flink.runtime.webmonitor.handlers.JarUploadHandler",
+                  "org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend",
+                  "org.apache.flink.connector.base.DeliveryGuarantee"))
           .allMatch(name -> loads(cluster, name));
       // What the job JAR must bring itself.
-      assertThat(Stream.of(
-          "com.dcmms.telemetry.job.TelemetryJob",
-          "org.apache.flink.connector.kafka.source.KafkaSource",
-          "org.apache.kafka.clients.producer.KafkaProducer",
-          "io.questdb.client.Sender",
-          "com.fasterxml.jackson.databind.ObjectMapper",
-          "io.quarkus.runtime.Quarkus"))
+      assertThat(
+              Stream.of(
+                  "com.dcmms.telemetry.job.TelemetryJob",
+                  "org.apache.flink.connector.kafka.source.KafkaSource",
+                  "org.apache.kafka.clients.producer.KafkaProducer",
+                  "io.questdb.client.Sender",
+                  "com.fasterxml.jackson.databind.ObjectMapper",
+                  "io.quarkus.runtime.Quarkus"))
           .noneMatch(name -> loads(cluster, name));
     }
   }
@@ -93,8 +96,8 @@ class FlinkClusterIT {
       assertTheMonitorReadsTheCluster(flink, SENSORS * 5);
       ClusterMonitoring.assertEveryMonitoredMetricIsScraped(cluster, "cluster-scrape.txt");
 
-      String savepoint = cluster.stopWithSavepoint(first, dir.resolve("savepoints"),
-          Duration.ofSeconds(60));
+      String savepoint =
+          cluster.stopWithSavepoint(first, dir.resolve("savepoints"), Duration.ofSeconds(60));
 
       // Sent while no job runs: repeats of readings from before the stop, which only the dedup
       // state restored from the savepoint can recognise; then new readings.
@@ -112,7 +115,8 @@ class FlinkClusterIT {
       assertEveryReadingStoredAndPublishedExactlyOnce(SENSORS * 10);
       assertThat(fx.readCommitted(fx.deadLetterTopic)).isEmpty();
     } finally {
-      LOG.info("Flink cluster test took {} s (cluster start, two runs, savepoint, shutdown)",
+      LOG.info(
+          "Flink cluster test took {} s (cluster start, two runs, savepoint, shutdown)",
           TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
     }
   }
@@ -126,44 +130,55 @@ class FlinkClusterIT {
   private static void assertTheMonitorReadsTheCluster(FlinkRestClient flink, long stored) {
     FlinkRestSource monitor = new FlinkRestSource(new Http(), flink.baseUrl());
     // The REST API serves metrics refreshed every few seconds.
-    Sample sample = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-        .until(monitor::sample, s -> s.recordsIn() >= stored && s.recordsOut() >= stored);
+    Sample sample =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(monitor::sample, s -> s.recordsIn() >= stored && s.recordsOut() >= stored);
     assertThat(sample.state()).isEqualTo("RUNNING");
     assertThat(sample.taskManagers()).isEqualTo(TASK_MANAGERS);
     assertThat(sample.slotsTotal()).isEqualTo(TASK_MANAGERS * SLOTS_PER_TASK_MANAGER);
     assertThat(sample.recordsIn()).isGreaterThanOrEqualTo(stored);
     assertThat(sample.recordsOut()).isEqualTo(stored);
-    assertThat(sample.backpressure()).isNotEmpty()
+    assertThat(sample.backpressure())
+        .isNotEmpty()
         .allSatisfy((vertex, ratio) -> assertThat(ratio).isBetween(0.0, 1.0));
   }
 
-  private static void assertRunsAtFullParallelismOnEveryTaskManager(FlinkRestClient flink,
-      String jobId) {
+  private static void assertRunsAtFullParallelismOnEveryTaskManager(
+      FlinkRestClient flink, String jobId) {
     assertThat(flink.job(jobId).get("vertices"))
         .allSatisfy(vertex -> assertThat(vertex.get("parallelism").asInt()).isEqualTo(PARALLELISM));
-    assertThat(flink.taskManagers()).hasSize(TASK_MANAGERS)
-        .allSatisfy(tm -> assertThat(tm.get("freeSlots").asInt())
-            .as("free slots of %s", tm.get("id").asText())
-            .isLessThan(tm.get("slotsNumber").asInt()));
+    assertThat(flink.taskManagers())
+        .hasSize(TASK_MANAGERS)
+        .allSatisfy(
+            tm ->
+                assertThat(tm.get("freeSlots").asInt())
+                    .as("free slots of %s", tm.get("id").asText())
+                    .isLessThan(tm.get("slotsNumber").asInt()));
   }
 
   /** Every sensor's reading {@code i} again, 0.5 s later and 0.2 % off: within the deadband. */
   private List<ProducerRecord<byte[], byte[]>> nearDuplicatesOfReading(int i) {
     return IntStream.range(0, SENSORS)
-        .mapToObj(s -> fx.raw(Events.nearDuplicate("near-s" + s + "-r" + i, s, i, 500, base, SITE,
-            TYPE)))
+        .mapToObj(
+            s -> fx.raw(Events.nearDuplicate("near-s" + s + "-r" + i, s, i, 500, base, SITE, TYPE)))
         .toList();
   }
 
   private void awaitStoredAndPublished(long readings) {
-    TelemetryJobIT.awaitExactly(() -> fx.questDb().count("SELECT count() FROM " + fx.table), readings);
+    TelemetryJobIT.awaitExactly(
+        () -> fx.questDb().count("SELECT count() FROM " + fx.table), readings);
     TelemetryJobIT.awaitExactly(() -> (long) fx.readCommitted(fx.validatedTopic).size(), readings);
   }
 
   private void assertEveryReadingStoredAndPublishedExactlyOnce(int readings) {
-    List<String> expected = IntStream.range(0, readings / SENSORS).boxed()
-        .flatMap(i -> IntStream.range(0, SENSORS).mapToObj(s -> "s" + s + "-r" + i))
-        .sorted().toList();
+    List<String> expected =
+        IntStream.range(0, readings / SENSORS)
+            .boxed()
+            .flatMap(i -> IntStream.range(0, SENSORS).mapToObj(s -> "s" + s + "-r" + i))
+            .sorted()
+            .toList();
     assertThat(fx.questDb().rows("SELECT event_id FROM " + fx.table + " ORDER BY event_id"))
         .extracting(row -> row.get(0))
         .containsExactlyElementsOf(expected);

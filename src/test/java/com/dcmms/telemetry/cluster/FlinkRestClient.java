@@ -25,8 +25,8 @@ final class FlinkRestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String baseUrl;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   FlinkRestClient(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -41,17 +41,25 @@ final class FlinkRestClient {
     String boundary = "----flink-jar-" + UUID.randomUUID();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try {
-      body.write(("--" + boundary + "\r\n"
-          + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName() + "\"\r\n"
-          + "Content-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      body.write(
+          ("--"
+                  + boundary
+                  + "\r\n"
+                  + "Content-Disposition: form-data; name=\"jarfile\"; filename=\""
+                  + jar.getFileName()
+                  + "\"\r\n"
+                  + "Content-Type: application/x-java-archive\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
       body.write(Files.readAllBytes(jar));
       body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + jar, e);
     }
-    JsonNode response = send(request("/jars/upload", Duration.ofSeconds(60))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    JsonNode response =
+        send(
+            request("/jars/upload", Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     // The jar id is the file name under which the JobManager stored the upload.
     return Path.of(response.get("filename").asText()).getFileName().toString();
   }
@@ -63,7 +71,8 @@ final class FlinkRestClient {
   String runJar(String jarId, int parallelism, List<String> programArgs, String savepointPath) {
     ObjectNode run = JSON.createObjectNode();
     run.put("parallelism", parallelism);
-    run.putArray("programArgsList").addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
+    run.putArray("programArgsList")
+        .addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
     if (savepointPath != null) {
       run.put("savepointPath", savepointPath);
     }
@@ -83,8 +92,13 @@ final class FlinkRestClient {
     JsonNode job = job(jobId);
     String state = job.get("state").asText();
     if (List.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
-      throw new IllegalStateException("job " + jobId + " ended as " + state + ": "
-          + get("/jobs/" + jobId + "/exceptions").path("root-exception").asText());
+      throw new IllegalStateException(
+          "job "
+              + jobId
+              + " ended as "
+              + state
+              + ": "
+              + get("/jobs/" + jobId + "/exceptions").path("root-exception").asText());
     }
     if (!"RUNNING".equals(state)) {
       return false;
@@ -99,11 +113,15 @@ final class FlinkRestClient {
 
   /** {@code PATCH /jobs/<id>?mode=cancel}, as {@code flink cancel} does. */
   void cancel(String jobId) {
-    send(request("/jobs/" + jobId + "?mode=cancel", Duration.ofSeconds(10))
-        .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+    send(
+        request("/jobs/" + jobId + "?mode=cancel", Duration.ofSeconds(10))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody()));
   }
 
-  /** {@code GET /jobs/<id>/checkpoints}: counts, latest completed and what the job was restored from. */
+  /**
+   * {@code GET /jobs/<id>/checkpoints}: counts, latest completed and what the job was restored
+   * from.
+   */
   JsonNode checkpoints(String jobId) {
     return get("/jobs/" + jobId + "/checkpoints");
   }
@@ -113,15 +131,23 @@ final class FlinkRestClient {
     return get("/taskmanagers").get("taskmanagers");
   }
 
-  /** {@code POST /jobs/<id>/stop} without draining; returns the trigger id for {@link #savepointStatus}. */
+  /**
+   * {@code POST /jobs/<id>/stop} without draining; returns the trigger id for {@link
+   * #savepointStatus}.
+   */
   String triggerStopWithSavepoint(String jobId, String targetDirectory) {
     ObjectNode stop = JSON.createObjectNode();
     stop.put("targetDirectory", targetDirectory);
     stop.put("drain", false);
-    return post("/jobs/" + jobId + "/stop", stop, Duration.ofSeconds(10)).get("request-id").asText();
+    return post("/jobs/" + jobId + "/stop", stop, Duration.ofSeconds(10))
+        .get("request-id")
+        .asText();
   }
 
-  /** {@code GET /jobs/<id>/savepoints/<trigger>}: {@code status.id} and, once done, {@code operation}. */
+  /**
+   * {@code GET /jobs/<id>/savepoints/<trigger>}: {@code status.id} and, once done, {@code
+   * operation}.
+   */
   JsonNode savepointStatus(String jobId, String triggerId) {
     return get("/jobs/" + jobId + "/savepoints/" + triggerId);
   }
@@ -131,8 +157,10 @@ final class FlinkRestClient {
   }
 
   private JsonNode post(String path, JsonNode body, Duration timeout) {
-    return send(request(path, timeout).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    return send(
+        request(path, timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
   private HttpRequest.Builder request(String path, Duration timeout) {
@@ -152,8 +180,14 @@ final class FlinkRestClient {
     }
     if (response.statusCode() / 100 != 2) {
       // Flink answers errors as {"errors": [...]}, with the cause's stack trace for a failed run.
-      throw new IllegalStateException(r.method() + " " + r.uri() + " answered "
-          + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          r.method()
+              + " "
+              + r.uri()
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response.body());
     }
     try {
       return JSON.readTree(response.body());

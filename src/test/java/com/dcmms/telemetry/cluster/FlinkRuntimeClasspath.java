@@ -22,25 +22,66 @@ final class FlinkRuntimeClasspath {
    * what it needs. Kafka, its connector, the QuestDB client and unshaded Jackson are left out on
    * purpose.
    */
-  static final Set<String> ARTIFACTS = Set.of(
-      "flink-annotations", "flink-core", "flink-core-api", "flink-metrics-core",
-      "flink-datastream", "flink-datastream-api", "flink-runtime", "flink-rpc-core",
-      "flink-rpc-akka-loader", "flink-streaming-java", "flink-clients", "flink-runtime-web",
-      "flink-statebackend-rocksdb", "flink-connector-base", "flink-connector-datagen",
-      "flink-file-sink-common", "flink-queryable-state-client-java", "flink-hadoop-fs",
-      "flink-shaded-asm-9", "flink-shaded-guava", "flink-shaded-jackson", "flink-shaded-netty",
-      "flink-shaded-zookeeper-3",
-      "frocksdbjni", "kryo", "reflectasm", "objenesis", "minlog", "snakeyaml-engine", "javassist",
-      "commons-cli", "commons-collections", "commons-compress", "commons-io", "commons-lang3",
-      "commons-math3", "commons-text", "snappy-java", "lz4-java", "async-profiler", "jsr305",
-      "slf4j-api",
-      "slf4j-jboss-logmanager", "jboss-logmanager", "smallrye-common-constraint",
-      "smallrye-common-cpu", "smallrye-common-expression", "smallrye-common-function",
-      "smallrye-common-net", "smallrye-common-os", "smallrye-common-ref");
+  static final Set<String> ARTIFACTS =
+      Set.of(
+          "flink-annotations",
+          "flink-core",
+          "flink-core-api",
+          "flink-metrics-core",
+          "flink-datastream",
+          "flink-datastream-api",
+          "flink-runtime",
+          "flink-rpc-core",
+          "flink-rpc-akka-loader",
+          "flink-streaming-java",
+          "flink-clients",
+          "flink-runtime-web",
+          "flink-statebackend-rocksdb",
+          "flink-connector-base",
+          "flink-connector-datagen",
+          "flink-file-sink-common",
+          "flink-queryable-state-client-java",
+          "flink-hadoop-fs",
+          "flink-shaded-asm-9",
+          "flink-shaded-guava",
+          "flink-shaded-jackson",
+          "flink-shaded-netty",
+          "flink-shaded-zookeeper-3",
+          "frocksdbjni",
+          "kryo",
+          "reflectasm",
+          "objenesis",
+          "minlog",
+          "snakeyaml-engine",
+          "javassist",
+          "commons-cli",
+          "commons-collections",
+          "commons-compress",
+          "commons-io",
+          "commons-lang3",
+          "commons-math3",
+          "commons-text",
+          "snappy-java",
+          "lz4-java",
+          "async-profiler",
+          "jsr305",
+          "slf4j-api",
+          "slf4j-jboss-logmanager",
+          "jboss-logmanager",
+          "smallrye-common-constraint",
+          "smallrye-common-cpu",
+          "smallrye-common-expression",
+          "smallrye-common-function",
+          "smallrye-common-net",
+          "smallrye-common-os",
+          "smallrye-common-ref");
 
   private FlinkRuntimeClasspath() {}
 
-  /** The jars of {@link #ARTIFACTS} from this JVM's classpath (Surefire puts the test classpath there). */
+  /**
+   * The jars of {@link #ARTIFACTS} from this JVM's classpath (Surefire puts the test classpath
+   * there).
+   */
   static List<Path> fromTestClasspath() {
     Map<String, Path> found = new LinkedHashMap<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -53,15 +94,18 @@ final class FlinkRuntimeClasspath {
     Set<String> missing = new TreeSet<>(ARTIFACTS);
     missing.removeAll(found.keySet());
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("the Flink cluster classpath lacks " + missing
-          + ": they are not on the test classpath; check the pom's Flink dependencies");
+      throw new IllegalStateException(
+          "the Flink cluster classpath lacks "
+              + missing
+              + ": they are not on the test classpath; check the pom's Flink dependencies");
     }
     return new ArrayList<>(found.values());
   }
 
   /**
-   * The artifact id of a jar in a Maven repository ({@code …/<artifact>/<version>/<artifact>-<version>.jar});
-   * null for anything else, including classifier jars such as {@code -tests.jar}.
+   * The artifact id of a jar in a Maven repository ({@code
+   * …/<artifact>/<version>/<artifact>-<version>.jar}); null for anything else, including classifier
+   * jars such as {@code -tests.jar}.
    */
   static String artifactId(Path jar) {
     Path versionDir = jar.getParent();

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** The cluster job JAR that {@code ./mvnw package} builds, and the arguments a test runs it with. */
+/**
+ * The cluster job JAR that {@code ./mvnw package} builds, and the arguments a test runs it with.
+ */
 final class JobJar {
   private JobJar() {}
 
@@ -17,8 +19,11 @@ final class JobJar {
   static Path path() throws IOException {
     Path target = Path.of(System.getProperty("basedir", "."), "target");
     try (Stream<Path> files = Files.list(target)) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no *-job.jar in " + target + ": run ./mvnw package"));
+      return files
+          .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
+          .findFirst()
+          .orElseThrow(
+              () -> new AssertionError("no *-job.jar in " + target + ": run ./mvnw package"));
     }
   }
 
@@ -30,12 +35,15 @@ final class JobJar {
   static List<String> arguments(TelemetryJobOptions options) {
     Map<String, String> defaults = TelemetryJobOptions.defaults().asMap();
     List<String> args = new ArrayList<>();
-    options.asMap().forEach((key, value) -> {
-      if (!key.equals("parallelism") && !value.equals(defaults.get(key))) {
-        args.add("--" + key);
-        args.add(value);
-      }
-    });
+    options
+        .asMap()
+        .forEach(
+            (key, value) -> {
+              if (!key.equals("parallelism") && !value.equals(defaults.get(key))) {
+                args.add("--" + key);
+                args.add(value);
+              }
+            });
     return args;
   }
 }

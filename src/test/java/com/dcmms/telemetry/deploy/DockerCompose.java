@@ -13,7 +13,8 @@ record DockerCompose(List<String> command) {
 
   /** docker-compose (v1), or else the Compose v2 plugin; empty when neither answers. */
   static Optional<DockerCompose> installed() {
-    for (List<String> candidate : List.of(List.of("docker-compose"), List.of("docker", "compose"))) {
+    for (List<String> candidate :
+        List.of(List.of("docker-compose"), List.of("docker", "compose"))) {
       try {
         if (run(concat(candidate, List.of("version"))).exitCode() == 0) {
           return Optional.of(new DockerCompose(candidate));

@@ -9,9 +9,8 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * Skips a test class, saying why, where no Docker engine answers (Testcontainers looks at
- * DOCKER_HOST and the local socket). A condition, not an assumption in a callback: it is
- * evaluated before any extension starts servers, and Surefire reports the test as skipped
- * with this reason.
+ * DOCKER_HOST and the local socket). A condition, not an assumption in a callback: it is evaluated
+ * before any extension starts servers, and Surefire reports the test as skipped with this reason.
  */
 final class DockerEngine implements ExecutionCondition {
   private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
@@ -21,8 +20,10 @@ final class DockerEngine implements ExecutionCondition {
     if (DockerClientFactory.instance().isDockerAvailable()) {
       return ConditionEvaluationResult.enabled("a Docker engine answers");
     }
-    String reason = "no Docker engine answers (DOCKER_HOST, /var/run/docker.sock): "
-        + context.getDisplayName() + " is skipped";
+    String reason =
+        "no Docker engine answers (DOCKER_HOST, /var/run/docker.sock): "
+            + context.getDisplayName()
+            + " is skipped";
     LOG.warn(reason);
     return ConditionEvaluationResult.disabled(reason);
   }

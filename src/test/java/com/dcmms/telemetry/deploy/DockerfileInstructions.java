@@ -31,8 +31,10 @@ record DockerfileInstructions(Path file, List<Instruction> instructions) {
       pending.setLength(0);
       if (!whole.isEmpty()) {
         String[] parts = whole.split("\\s+", 2);
-        instructions.add(new Instruction(parts[0].toUpperCase(Locale.ROOT),
-            parts.length > 1 ? parts[1].replaceAll("\\s+", " ") : ""));
+        instructions.add(
+            new Instruction(
+                parts[0].toUpperCase(Locale.ROOT),
+                parts.length > 1 ? parts[1].replaceAll("\\s+", " ") : ""));
       }
     }
     return new DockerfileInstructions(file, instructions);
@@ -40,8 +42,10 @@ record DockerfileInstructions(Path file, List<Instruction> instructions) {
 
   /** The arguments of every instruction with this keyword, in order. */
   List<String> all(String keyword) {
-    return instructions.stream().filter(i -> i.keyword().equals(keyword))
-        .map(Instruction::arguments).collect(Collectors.toList());
+    return instructions.stream()
+        .filter(i -> i.keyword().equals(keyword))
+        .map(Instruction::arguments)
+        .collect(Collectors.toList());
   }
 
   /** The arguments of the last instruction with this keyword (the one that takes effect). */

@@ -41,9 +41,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The edge image, built from docker/Dockerfile on a local Java 17 base (no registry), runs the
- * pipeline against the real test servers: Docker reports it healthy, it is ready, a few events
- * come out exactly once, it runs as uid 10001, and SIGTERM stops it cleanly. The container uses
- * the host's network, so it reaches the servers on loopback. Skipped where no Docker engine runs.
+ * pipeline against the real test servers: Docker reports it healthy, it is ready, a few events come
+ * out exactly once, it runs as uid 10001, and SIGTERM stops it cleanly. The container uses the
+ * host's network, so it reaches the servers on loopback. Skipped where no Docker engine runs.
  */
 @ExtendWith({DockerEngine.class, RealServers.class})
 class EdgeImageIT {
@@ -52,12 +52,20 @@ class EdgeImageIT {
   private static final int READINGS = 3;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final String MALFORMED = "{\"event_id\": \"broken\", \"timestamp\": ";
+
   /** Job options that the design's variables set instead (or that only make sense on the host). */
-  private static final Set<String> SET_BY_DESIGN_VARIABLES = Set.of("kafka.bootstrap-servers",
-      "questdb.host", "questdb.http-port", "parallelism", "checkpoint.interval", "checkpoint.dir");
+  private static final Set<String> SET_BY_DESIGN_VARIABLES =
+      Set.of(
+          "kafka.bootstrap-servers",
+          "questdb.host",
+          "questdb.http-port",
+          "parallelism",
+          "checkpoint.interval",
+          "checkpoint.dir");
 
   private final PipelineFixture fx = new PipelineFixture("edge");
-  private final long base = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+  private final long base =
+      Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -65,8 +73,8 @@ class EdgeImageIT {
     long started = System.nanoTime();
     String image = buildImages();
 
-    List<ProducerRecord<byte[], byte[]>> corpus = new ArrayList<>(
-        fx.readings(0, READINGS, SENSORS, base, "site-1", "POWER"));
+    List<ProducerRecord<byte[], byte[]>> corpus =
+        new ArrayList<>(fx.readings(0, READINGS, SENSORS, base, "site-1", "POWER"));
     corpus.add(corpus.get(0)); // an exact repeat: dropped by the dedup state (RocksDB, via JNI)
     corpus.add(fx.raw("bad", MALFORMED));
     fx.produce(corpus);
@@ -76,21 +84,34 @@ class EdgeImageIT {
       try {
         edge.start();
         String url = "http://" + edge.getHost() + ":" + port;
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
-            .until(() -> {
-              assertThat(edge.isRunning()).as(() -> "container exited:\n" + edge.getLogs()).isTrue();
-              return get(url + "/q/health/ready") == 200;
-            });
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-            .until(() -> healthStatus(edge), s -> {
-              assertThat(s).as("Docker's health status").isNotEqualTo("unhealthy");
-              return s.equals("healthy");
-            });
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> {
+                  assertThat(edge.isRunning())
+                      .as(() -> "container exited:\n" + edge.getLogs())
+                      .isTrue();
+                  return get(url + "/q/health/ready") == 200;
+                });
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> healthStatus(edge),
+                s -> {
+                  assertThat(s).as("Docker's health status").isNotEqualTo("unhealthy");
+                  return s.equals("healthy");
+                });
 
         assertExactlyOnce();
         // PID 1 is java itself (exec in the entrypoint), so it gets Docker's SIGTERM.
-        assertThat(edge.execInContainer("sh", "-c", "stat -c %u /proc/1; cat /proc/1/comm")
-            .getStdout().lines().toList()).containsExactly("10001", "java");
+        assertThat(
+                edge.execInContainer("sh", "-c", "stat -c %u /proc/1; cat /proc/1/comm")
+                    .getStdout()
+                    .lines()
+                    .toList())
+            .containsExactly("10001", "java");
         assertStopsCleanlyOnSigterm(edge);
         LOG.info("EdgeImageIT: {} s in all", seconds(System.nanoTime() - started));
       } finally {
@@ -105,12 +126,19 @@ class EdgeImageIT {
     String baseImage = EdgeImages.base();
     long baseReady = System.nanoTime();
     String image = EdgeImages.buildEdge(baseImage);
-    LOG.info("Edge image {} ({} MB) built in {} s on {} ({} MB, ready in {} s)", image,
-        EdgeImages.sizeBytes(image) / 1_000_000, seconds(System.nanoTime() - baseReady), baseImage,
-        EdgeImages.sizeBytes(baseImage) / 1_000_000, seconds(baseReady - started));
+    LOG.info(
+        "Edge image {} ({} MB) built in {} s on {} ({} MB, ready in {} s)",
+        image,
+        EdgeImages.sizeBytes(image) / 1_000_000,
+        seconds(System.nanoTime() - baseReady),
+        baseImage,
+        EdgeImages.sizeBytes(baseImage) / 1_000_000,
+        seconds(baseReady - started));
     if (baseImage.equals(EdgeImages.LOCAL_BASE)) {
       // What a gateway downloads: natives of other platforms and the JDK's tools stay out.
-      assertThat(EdgeImages.sizeBytes(image)).as("edge image size in bytes").isLessThanOrEqualTo(200_000_000L);
+      assertThat(EdgeImages.sizeBytes(image))
+          .as("edge image size in bytes")
+          .isLessThanOrEqualTo(200_000_000L);
     }
     return image;
   }
@@ -120,25 +148,31 @@ class EdgeImageIT {
         .withImagePullPolicy(name -> false)
         .withNetworkMode("host")
         .withEnv(environment(port))
-        .withCreateContainerCmdModifier(cmd -> {
-          // Docker merges this with the image's HEALTHCHECK: only the interval is shortened.
-          cmd.withHealthcheck(new HealthCheck().withInterval(Duration.ofSeconds(2).toNanos()));
-          // The memory limit k8s/edge gives the container: the service must live within it.
-          cmd.getHostConfig().withMemory(768L << 20);
-        })
+        .withCreateContainerCmdModifier(
+            cmd -> {
+              // Docker merges this with the image's HEALTHCHECK: only the interval is shortened.
+              cmd.withHealthcheck(new HealthCheck().withInterval(Duration.ofSeconds(2).toNanos()));
+              // The memory limit k8s/edge gives the container: the service must live within it.
+              cmd.getHostConfig().withMemory(768L << 20);
+            })
         // Readiness is polled by the test: an HTTP wait cannot work with host networking.
-        .waitingFor(Wait.forLogMessage(".*started in [0-9.]+s\\..*\\s", 1)
-            .withStartupTimeout(Duration.ofMinutes(3)));
+        .waitingFor(
+            Wait.forLogMessage(".*started in [0-9.]+s\\..*\\s", 1)
+                .withStartupTimeout(Duration.ofMinutes(3)));
   }
 
   /** docker stop: SIGTERM, then SIGKILL after the timeout, which must not be needed. */
   private static void assertStopsCleanlyOnSigterm(GenericContainer<?> edge) {
     long stopping = System.nanoTime();
-    edge.getDockerClient().stopContainerCmd(edge.getContainerId())
-        .withTimeout((int) STOP_TIMEOUT.toSeconds()).exec();
+    edge.getDockerClient()
+        .stopContainerCmd(edge.getContainerId())
+        .withTimeout((int) STOP_TIMEOUT.toSeconds())
+        .exec();
     Duration stopped = Duration.ofNanos(System.nanoTime() - stopping);
     ContainerState state = edge.getCurrentContainerInfo().getState();
-    LOG.info("Edge container stopped in {} ms, exit code {}", stopped.toMillis(),
+    LOG.info(
+        "Edge container stopped in {} ms, exit code {}",
+        stopped.toMillis(),
         state.getExitCodeLong());
     assertThat(stopped).as("stop time").isLessThan(STOP_TIMEOUT);
     // 143 is the JVM's exit after SIGTERM once its shutdown hooks ran; 137 would be a kill.
@@ -147,17 +181,25 @@ class EdgeImageIT {
     assertThat(edge.getLogs()).contains("stopped with savepoint");
   }
 
-  /** The design's variables for servers, parallelism and checkpoints; the fixture's other options as TELEMETRY_*. */
+  /**
+   * The design's variables for servers, parallelism and checkpoints; the fixture's other options as
+   * TELEMETRY_*.
+   */
   private Map<String, String> environment(int port) {
     EmbeddedKafka kafka = RealServers.kafka();
     EmbeddedQuestDb questDb = RealServers.questDb();
     Map<String, String> env = new HashMap<>();
     Map<String, String> defaults = TelemetryJobOptions.defaults().asMap();
-    fx.options(Path.of("unused")).asMap().forEach((key, value) -> {
-      if (!value.equals(defaults.get(key)) && !SET_BY_DESIGN_VARIABLES.contains(key)) {
-        env.put("TELEMETRY_" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value);
-      }
-    });
+    fx.options(Path.of("unused"))
+        .asMap()
+        .forEach(
+            (key, value) -> {
+              if (!value.equals(defaults.get(key)) && !SET_BY_DESIGN_VARIABLES.contains(key)) {
+                env.put(
+                    "TELEMETRY_" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"),
+                    value);
+              }
+            });
     env.put("KAFKA_BROKERS", kafka.bootstrapServers());
     env.put("QUESTDB_HOST", questDb.host());
     env.put("QUESTDB_HTTP_PORT", Integer.toString(questDb.httpPort()));
@@ -183,9 +225,12 @@ class EdgeImageIT {
     awaitExactly(() -> (long) fx.readCommitted(fx.deadLetterTopic).size(), 1);
 
     assertThat(fx.questDb().rows("SELECT event_id, value FROM " + fx.table + " ORDER BY event_id"))
-        .containsExactlyElementsOf(expected.entrySet().stream()
-            .map(e -> List.<Object>of(e.getKey(), e.getValue())).toList());
-    assertThat(fx.readCommittedJson(fx.validatedTopic)).extracting(r -> r.get("event_id").asText())
+        .containsExactlyElementsOf(
+            expected.entrySet().stream()
+                .map(e -> List.<Object>of(e.getKey(), e.getValue()))
+                .toList());
+    assertThat(fx.readCommittedJson(fx.validatedTopic))
+        .extracting(r -> r.get("event_id").asText())
         .containsExactlyInAnyOrderElementsOf(expected.keySet());
     JsonNode deadLetter = fx.readCommittedJson(fx.deadLetterTopic).get(0);
     assertThat(deadLetter.get("error_code").asText()).isEqualTo("INVALID_JSON");
@@ -194,8 +239,10 @@ class EdgeImageIT {
 
   private int get(String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

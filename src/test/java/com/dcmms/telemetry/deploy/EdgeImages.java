@@ -10,9 +10,9 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
- * Builds the edge image from docker/Dockerfile without a registry: its base is
- * {@code -Dedge.base-image=…} if given, else the local Java 17 image that
- * docker/local-base/build makes (built here when absent).
+ * Builds the edge image from docker/Dockerfile without a registry: its base is {@code
+ * -Dedge.base-image=…} if given, else the local Java 17 image that docker/local-base/build makes
+ * (built here when absent).
  */
 final class EdgeImages {
   static final String LOCAL_BASE = "dcmms/jre17-local:latest";
@@ -35,16 +35,17 @@ final class EdgeImages {
   }
 
   /**
-   * docker/Dockerfile on that base, with only the packaged service as build context (the
-   * classic builder ignores Dockerfile.dockerignore). Nothing is pulled: the base is local.
-   * The image stays, so that the next build reuses its unchanged layers.
+   * docker/Dockerfile on that base, with only the packaged service as build context (the classic
+   * builder ignores Dockerfile.dockerignore). Nothing is pulled: the base is local. The image
+   * stays, so that the next build reuses its unchanged layers.
    */
   static String buildEdge(String base) {
     return new ImageFromDockerfile(EDGE, false)
         .withFileFromPath("docker/Dockerfile", DeploymentFilesTest.EDGE_IMAGE)
         .withFileFromPath("target/quarkus-app", Path.of("target", "quarkus-app"))
         .withBuildArg("BASE_IMAGE", base)
-        .withBuildImageCmdModifier(cmd -> cmd.withDockerfilePath("docker/Dockerfile").withPull(false))
+        .withBuildImageCmdModifier(
+            cmd -> cmd.withDockerfilePath("docker/Dockerfile").withPull(false))
         .get();
   }
 
@@ -60,8 +61,10 @@ final class EdgeImages {
 
   private static void buildLocalBase() throws IOException, InterruptedException {
     Path log = Files.createDirectories(LOGS).resolve("local-base.log");
-    ProcessBuilder build = new ProcessBuilder("bash", BASE_SCRIPT.toString(), LOCAL_BASE)
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder build =
+        new ProcessBuilder("bash", BASE_SCRIPT.toString(), LOCAL_BASE)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     // The JDK running the tests is the one to jlink (the script falls back to Debian's JDK 17).
     build.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process p = build.start();
@@ -70,8 +73,8 @@ final class EdgeImages {
       throw new AssertionError(BASE_SCRIPT + " did not finish in 15 min; see " + log);
     }
     if (p.exitValue() != 0) {
-      throw new AssertionError(BASE_SCRIPT + " failed (exit " + p.exitValue() + "):\n"
-          + Files.readString(log));
+      throw new AssertionError(
+          BASE_SCRIPT + " failed (exit " + p.exitValue() + "):\n" + Files.readString(log));
     }
   }
 }

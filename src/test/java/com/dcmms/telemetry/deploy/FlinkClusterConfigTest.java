@@ -3,11 +3,11 @@ package com.dcmms.telemetry.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.dcmms.telemetry.job.DesignCheckpointing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import com.dcmms.telemetry.job.DesignCheckpointing;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -49,7 +49,8 @@ class FlinkClusterConfigTest {
   void everyKeyIsAFlinkOption() {
     assertThat(FlinkOptionKeys.count()).as("options found by reflection").isGreaterThan(500);
     assertThat(FlinkOptionKeys.unknown(config.keySet()))
-        .as("keys that Flink 2.x does not know (misspelt, or removed in 2.x)").isEmpty();
+        .as("keys that Flink 2.x does not know (misspelt, or removed in 2.x)")
+        .isEmpty();
   }
 
   @Test
@@ -59,23 +60,30 @@ class FlinkClusterConfigTest {
 
   @Test
   void aMisspeltKeyIsCaught(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("config.yaml"), String.join("\n",
-        "execution.checkpointing.intervall: 30 s",
-        "state.backend: rocksdb",
-        "metrics.reporter.prom.prot: 9249",
-        "metrics.reporter.prom.port: 9249",
-        "env.java.opts.taskmanagr: -XX:+UseG1GC", ""));
+    Files.writeString(
+        dir.resolve("config.yaml"),
+        String.join(
+            "\n",
+            "execution.checkpointing.intervall: 30 s",
+            "state.backend: rocksdb",
+            "metrics.reporter.prom.prot: 9249",
+            "metrics.reporter.prom.port: 9249",
+            "env.java.opts.taskmanagr: -XX:+UseG1GC",
+            ""));
     Configuration misspelt = GlobalConfiguration.loadConfiguration(dir.toString());
 
-    assertThat(FlinkOptionKeys.unknown(misspelt.keySet())).containsExactly(
-        "env.java.opts.taskmanagr", "execution.checkpointing.intervall",
-        "metrics.reporter.prom.prot");
+    assertThat(FlinkOptionKeys.unknown(misspelt.keySet()))
+        .containsExactly(
+            "env.java.opts.taskmanagr",
+            "execution.checkpointing.intervall",
+            "metrics.reporter.prom.prot");
     assertThat(FlinkOptionKeys.deprecated(misspelt.keySet())).containsExactly("state.backend");
   }
 
   @Test
   void aDuplicatedKeyIsRefusedByFlink(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("config.yaml"), "parallelism.default: 32\nparallelism.default: 8\n");
+    Files.writeString(
+        dir.resolve("config.yaml"), "parallelism.default: 32\nparallelism.default: 8\n");
 
     assertThatThrownBy(() -> GlobalConfiguration.loadConfiguration(dir.toString()))
         .hasStackTraceContaining("duplicate key parallelism.default");
@@ -84,7 +92,8 @@ class FlinkClusterConfigTest {
   @Test
   void checkpointsEvery30SecondsExactlyOnceIncrementallyAndKeepsThemOnCancel() {
     DesignCheckpointing.assertCarriedBy(config);
-    assertThat(config.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file:///data/checkpoints");
+    assertThat(config.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+        .isEqualTo("file:///data/checkpoints");
     assertThat(config.get(CheckpointingOptions.SAVEPOINT_DIRECTORY))
         .isEqualTo("file:///data/checkpoints/savepoints");
   }
@@ -92,13 +101,15 @@ class FlinkClusterConfigTest {
   @Test
   void keepsStateInRocksDbTunedForSpinningDisksWithMuchMemory() {
     assertThat(config.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
-    assertThat(config.get(RocksDBOptions.PREDEFINED_OPTIONS)).isEqualTo("SPINNING_DISK_OPTIMIZED_HIGH_MEM");
+    assertThat(config.get(RocksDBOptions.PREDEFINED_OPTIONS))
+        .isEqualTo("SPINNING_DISK_OPTIMIZED_HIGH_MEM");
   }
 
   @Test
   void restartsTenTimesThirtySecondsApart() {
     assertThat(config.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
-    assertThat(config.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(10);
+    assertThat(config.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+        .isEqualTo(10);
     assertThat(config.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
         .isEqualTo(Duration.ofSeconds(30));
   }
@@ -111,10 +122,14 @@ class FlinkClusterConfigTest {
 
   @Test
   void givesEachTaskManager2GbOfWhich1GbManagedAndBoundedNetworkMemory() {
-    assertThat(config.get(TaskManagerOptions.TOTAL_PROCESS_MEMORY)).isEqualTo(MemorySize.parse("2g"));
-    assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1g"));
-    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN)).isEqualTo(MemorySize.parse("256m"));
-    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(MemorySize.parse("512m"));
+    assertThat(config.get(TaskManagerOptions.TOTAL_PROCESS_MEMORY))
+        .isEqualTo(MemorySize.parse("2g"));
+    assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+        .isEqualTo(MemorySize.parse("1g"));
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN))
+        .isEqualTo(MemorySize.parse("256m"));
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MAX))
+        .isEqualTo(MemorySize.parse("512m"));
   }
 
   @Test
@@ -147,7 +162,8 @@ class FlinkClusterConfigTest {
   @Test
   void reportsMetricsToPrometheusOnPort9249() {
     assertThat(config.toMap())
-        .containsEntry("metrics.reporter.prom.factory.class",
+        .containsEntry(
+            "metrics.reporter.prom.factory.class",
             "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
         .containsEntry("metrics.reporter.prom.port", "9249");
   }

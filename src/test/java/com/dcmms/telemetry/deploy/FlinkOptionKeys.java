@@ -44,52 +44,83 @@ import org.apache.flink.state.rocksdb.RocksDBOptions;
 /** The configuration keys Flink 2.x declares, read by reflection from its options classes. */
 final class FlinkOptionKeys {
   /** The options classes of what a cluster runs: core, runtime, RocksDB. */
-  private static final List<Class<?>> OPTIONS_CLASSES = List.of(
-      BlobServerOptions.class, CheckpointingOptions.class, CleanupOptions.class,
-      ClusterOptions.class, CoreOptions.class, DeploymentOptions.class, ExecutionOptions.class,
-      HeartbeatManagerOptions.class, HighAvailabilityOptions.class, HistoryServerOptions.class,
-      JMXServerOptions.class, JobManagerOptions.class, MetricOptions.class,
-      NettyShuffleEnvironmentOptions.class, PipelineOptions.class, QueryableStateOptions.class,
-      ResourceManagerOptions.class, RestOptions.class, RestartStrategyOptions.class,
-      RpcOptions.class, SecurityOptions.class, StateBackendOptions.class,
-      StateChangelogOptions.class, StateRecoveryOptions.class, TaskManagerOptions.class,
-      TraceOptions.class, WebOptions.class, RocksDBOptions.class,
-      RocksDBConfigurableOptions.class, RocksDBNativeMetricOptions.class);
+  private static final List<Class<?>> OPTIONS_CLASSES =
+      List.of(
+          BlobServerOptions.class,
+          CheckpointingOptions.class,
+          CleanupOptions.class,
+          ClusterOptions.class,
+          CoreOptions.class,
+          DeploymentOptions.class,
+          ExecutionOptions.class,
+          HeartbeatManagerOptions.class,
+          HighAvailabilityOptions.class,
+          HistoryServerOptions.class,
+          JMXServerOptions.class,
+          JobManagerOptions.class,
+          MetricOptions.class,
+          NettyShuffleEnvironmentOptions.class,
+          PipelineOptions.class,
+          QueryableStateOptions.class,
+          ResourceManagerOptions.class,
+          RestOptions.class,
+          RestartStrategyOptions.class,
+          RpcOptions.class,
+          SecurityOptions.class,
+          StateBackendOptions.class,
+          StateChangelogOptions.class,
+          StateRecoveryOptions.class,
+          TaskManagerOptions.class,
+          TraceOptions.class,
+          WebOptions.class,
+          RocksDBOptions.class,
+          RocksDBConfigurableOptions.class,
+          RocksDBNativeMetricOptions.class);
 
   /**
-   * A reporter's settings are {@code metrics.reporter.<name>.<key>}: Flink declares the common
-   * keys in MetricOptions without the prefix; the Prometheus reporter, a plugin that is not on
-   * this classpath, adds its own.
+   * A reporter's settings are {@code metrics.reporter.<name>.<key>}: Flink declares the common keys
+   * in MetricOptions without the prefix; the Prometheus reporter, a plugin that is not on this
+   * classpath, adds its own.
    */
   private static final String REPORTER_PREFIX = "metrics.reporter.";
+
   private static final Set<String> PROMETHEUS_REPORTER_KEYS =
       Set.of("port", "filterLabelValueCharacters");
 
   /** Options of flink-kubernetes and of the operator, which are not on this classpath. */
   private static final String KUBERNETES_PREFIX = "kubernetes.";
 
-  private static final List<ConfigOption<?>> OPTIONS = OPTIONS_CLASSES.stream()
-      .flatMap(c -> List.of(c.getFields()).stream())
-      .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class)
-      .map(FlinkOptionKeys::option)
-      .collect(Collectors.toList());
+  private static final List<ConfigOption<?>> OPTIONS =
+      OPTIONS_CLASSES.stream()
+          .flatMap(c -> List.of(c.getFields()).stream())
+          .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class)
+          .map(FlinkOptionKeys::option)
+          .collect(Collectors.toList());
 
   /** MetricOptions' keys without the metrics. prefix are relative to one reporter. */
-  private static final Set<String> REPORTER_SETTINGS = OPTIONS.stream()
-      .filter(FlinkOptionKeys::isReporterSetting)
-      .map(ConfigOption::key).collect(Collectors.toCollection(TreeSet::new));
+  private static final Set<String> REPORTER_SETTINGS =
+      OPTIONS.stream()
+          .filter(FlinkOptionKeys::isReporterSetting)
+          .map(ConfigOption::key)
+          .collect(Collectors.toCollection(TreeSet::new));
 
-  private static final Set<String> CURRENT = OPTIONS.stream()
-      .map(ConfigOption::key).filter(k -> !REPORTER_SETTINGS.contains(k))
-      .collect(Collectors.toCollection(TreeSet::new));
+  private static final Set<String> CURRENT =
+      OPTIONS.stream()
+          .map(ConfigOption::key)
+          .filter(k -> !REPORTER_SETTINGS.contains(k))
+          .collect(Collectors.toCollection(TreeSet::new));
 
-  private static final Set<String> DEPRECATED = OPTIONS.stream()
-      .flatMap(o -> fallbackKeys(o).stream().filter(FallbackKey::isDeprecated))
-      .map(FallbackKey::getKey).collect(Collectors.toCollection(TreeSet::new));
+  private static final Set<String> DEPRECATED =
+      OPTIONS.stream()
+          .flatMap(o -> fallbackKeys(o).stream().filter(FallbackKey::isDeprecated))
+          .map(FallbackKey::getKey)
+          .collect(Collectors.toCollection(TreeSet::new));
 
-  private static final Set<String> FALLBACK = OPTIONS.stream()
-      .flatMap(o -> fallbackKeys(o).stream())
-      .map(FallbackKey::getKey).collect(Collectors.toCollection(TreeSet::new));
+  private static final Set<String> FALLBACK =
+      OPTIONS.stream()
+          .flatMap(o -> fallbackKeys(o).stream())
+          .map(FallbackKey::getKey)
+          .collect(Collectors.toCollection(TreeSet::new));
 
   private FlinkOptionKeys() {}
 
@@ -105,8 +136,10 @@ final class FlinkOptionKeys {
 
   /** The same, on Kubernetes, where flink-kubernetes and the operator add kubernetes.* keys. */
   static List<String> unknownOnKubernetes(Collection<String> keys) {
-    return keys.stream().filter(k -> !isKnown(k) && !k.startsWith(KUBERNETES_PREFIX))
-        .sorted().collect(Collectors.toList());
+    return keys.stream()
+        .filter(k -> !isKnown(k) && !k.startsWith(KUBERNETES_PREFIX))
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   /** Keys that still work but that Flink 2.x has replaced. */

@@ -16,16 +16,19 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The project's Kubernetes manifests, read as the API server would receive them, and their schemas. */
+/**
+ * The project's Kubernetes manifests, read as the API server would receive them, and their schemas.
+ */
 final class Manifests {
   static final Path K8S = Path.of("k8s");
+
   /** The operator's CRD, kept with the tests (its origin and licence in the folder's README). */
   static final Path FLINK_DEPLOYMENT_CRD =
       Path.of("src", "test", "resources", "k8s-crds", "flinkdeployments.flink.apache.org-v1.yml");
 
   /** Duplicate keys are refused: the API server's YAML decoder refuses them too. */
-  static final YAMLMapper YAML = YAMLMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
   /** One document of a manifest file. */
   record Manifest(Path file, JsonNode doc) {
@@ -63,7 +66,9 @@ final class Manifests {
   }
 
   static Manifest named(String kind, String name) {
-    return ofKind(kind).stream().filter(m -> m.name().equals(name)).findFirst()
+    return ofKind(kind).stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " under " + K8S));
   }
 

@@ -23,7 +23,8 @@ final class Pods {
   /** A container's volume mounts: mount path to volume name. */
   static Map<String, String> mounts(JsonNode container) {
     Map<String, String> mounts = new LinkedHashMap<>();
-    container.path("volumeMounts")
+    container
+        .path("volumeMounts")
         .forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
     return mounts;
   }

@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a document against an OpenAPI v3 schema as the Kubernetes API server does with a
- * structural schema: an object is closed (an unknown field is an error) unless it is marked
- * {@code x-kubernetes-preserve-unknown-fields}, and types, enums and patterns must match.
+ * structural schema: an object is closed (an unknown field is an error) unless it is marked {@code
+ * x-kubernetes-preserve-unknown-fields}, and types, enums and patterns must match.
  *
- * <p>It understands what CRDs and our own allow-lists use: type, properties,
- * additionalProperties, items, enum, pattern, anyOf and x-kubernetes-int-or-string.
+ * <p>It understands what CRDs and our own allow-lists use: type, properties, additionalProperties,
+ * items, enum, pattern, anyOf and x-kubernetes-int-or-string.
  */
 final class StructuralSchema {
   private final JsonNode root;
@@ -74,8 +74,9 @@ final class StructuralSchema {
     }
     JsonNode properties = schema.path("properties");
     JsonNode additional = schema.get("additionalProperties");
-    boolean open = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
-        || (additional != null && additional.isBoolean() && additional.asBoolean());
+    boolean open =
+        schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
+            || (additional != null && additional.isBoolean() && additional.asBoolean());
     for (Map.Entry<String, JsonNode> field : iterable(value)) {
       String name = field.getKey();
       String fieldPath = path.isEmpty() ? name : path + "." + name;
@@ -84,8 +85,12 @@ final class StructuralSchema {
       } else if (additional != null && additional.isObject()) {
         check(additional, field.getValue(), fieldPath, out);
       } else if (!open) {
-        out.add(at(path) + ": unknown field '" + name
-            + "'; known here: " + new TreeSet<>(names(properties)));
+        out.add(
+            at(path)
+                + ": unknown field '"
+                + name
+                + "'; known here: "
+                + new TreeSet<>(names(properties)));
       }
     }
   }

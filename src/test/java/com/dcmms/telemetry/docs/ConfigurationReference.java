@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * Writes {@code docs/configuration.md} from the definitions: {@link JobOptionDefinitions}, the
- * {@link ServiceConfig} mapping (meanings from its Javadoc) and the variables that
- * {@code application.properties} reads. {@code ConfigurationReferenceTest} fails when the
- * committed file differs; {@link #main} rewrites it.
+ * {@link ServiceConfig} mapping (meanings from its Javadoc) and the variables that {@code
+ * application.properties} reads. {@code ConfigurationReferenceTest} fails when the committed file
+ * differs; {@link #main} rewrites it.
  */
 public final class ConfigurationReference {
   public static final Path FILE = Path.of("docs", "configuration.md");
@@ -37,9 +37,22 @@ public final class ConfigurationReference {
       Path.of("src/main/java/com/dcmms/telemetry/host/ServiceConfig.java");
   static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):([^}]*)}");
-  private static final Map<String, String> SECTIONS = Map.of("kafka", "Kafka", "questdb",
-      "QuestDB", "validation", "Validation", "dedup", "Deduplication", "watermark", "Watermarks",
-      "checkpoint", "Checkpoints", "restart", "Restarts");
+  private static final Map<String, String> SECTIONS =
+      Map.of(
+          "kafka",
+          "Kafka",
+          "questdb",
+          "QuestDB",
+          "validation",
+          "Validation",
+          "dedup",
+          "Deduplication",
+          "watermark",
+          "Watermarks",
+          "checkpoint",
+          "Checkpoints",
+          "restart",
+          "Restarts");
 
   private ConfigurationReference() {}
 
@@ -53,10 +66,13 @@ public final class ConfigurationReference {
     Map<String, String> properties = applicationProperties();
     StringBuilder md = new StringBuilder();
     md.append("# Configuration\n\n")
-        .append("<!-- Generated from JobOptionDefinitions, ServiceConfig and application.properties"
-            + " by ConfigurationReference; do not edit. Regenerate with:\n     ")
-        .append(REGENERATE).append(" -->\n\n")
-        .append("""
+        .append(
+            "<!-- Generated from JobOptionDefinitions, ServiceConfig and application.properties"
+                + " by ConfigurationReference; do not edit. Regenerate with:\n     ")
+        .append(REGENERATE)
+        .append(" -->\n\n")
+        .append(
+            """
             Every option of the job is defined once, in `JobOptionDefinitions` (a Flink \
             `ConfigOption` with its type, default and meaning, and the environment variable it \
             may come from). Both runtimes read them through the same definitions:
@@ -80,66 +96,115 @@ public final class ConfigurationReference {
     md.append("## Job options\n");
     Map<String, List<JobOption<?>>> sections = new LinkedHashMap<>();
     for (JobOption<?> option : JobOptionDefinitions.all()) {
-      sections.computeIfAbsent(SECTIONS.getOrDefault(option.key().split("[.]", 2)[0], "Runtime"),
-          s -> new ArrayList<>()).add(option);
+      sections
+          .computeIfAbsent(
+              SECTIONS.getOrDefault(option.key().split("[.]", 2)[0], "Runtime"),
+              s -> new ArrayList<>())
+          .add(option);
     }
-    sections.forEach((title, options) -> {
-      md.append("\n### ").append(title).append("\n\n")
-          .append("| key | environment | type | default | meaning |\n|---|---|---|---|---|\n");
-      for (JobOption<?> option : options) {
-        md.append(row(code(option.key()), code(option.environmentVariable()), typeOf(option),
-            code(option.defaultText()), option.description()));
-      }
-      if (title.equals("Kafka")) {
-        md.append(row(code(TelemetryJobOptions.KAFKA_PROPERTY_PREFIX + "<name>"), "", "text", "",
-            "Passed to every Kafka client as `<name>` (`security.protocol`, SASL, TLS…); wins "
-                + "over the job's own producer settings."));
-      } else if (title.equals("Validation")) {
-        rangeRows(md);
-      }
-    });
+    sections.forEach(
+        (title, options) -> {
+          md.append("\n### ")
+              .append(title)
+              .append("\n\n")
+              .append("| key | environment | type | default | meaning |\n|---|---|---|---|---|\n");
+          for (JobOption<?> option : options) {
+            md.append(
+                row(
+                    code(option.key()),
+                    code(option.environmentVariable()),
+                    typeOf(option),
+                    code(option.defaultText()),
+                    option.description()));
+          }
+          if (title.equals("Kafka")) {
+            md.append(
+                row(
+                    code(TelemetryJobOptions.KAFKA_PROPERTY_PREFIX + "<name>"),
+                    "",
+                    "text",
+                    "",
+                    "Passed to every Kafka client as `<name>` (`security.protocol`, SASL, TLS…); wins "
+                        + "over the job's own producer settings."));
+          } else if (title.equals("Validation")) {
+            rangeRows(md);
+          }
+        });
     md.append("\n### Set differently by the service\n\n")
-        .append("The service's `application.properties` sets these job options (the profile "
-            + "`dev` is `./mvnw quarkus:dev`):\n\n| profile | key | value |\n|---|---|---|\n");
-    properties.forEach((name, value) -> {
-      String profile = name.startsWith("%") ? name.substring(1, name.indexOf('.')) : "all";
-      String key = name.substring(name.indexOf("telemetry.") + "telemetry.".length());
-      if (!profile.equals("test") && name.contains("telemetry.")
-          && JobOptionDefinitions.named(key) != null) {
-        md.append(row(profile, code(key), code(value)));
-      }
-    });
+        .append(
+            "The service's `application.properties` sets these job options (the profile "
+                + "`dev` is `./mvnw quarkus:dev`):\n\n| profile | key | value |\n|---|---|---|\n");
+    properties.forEach(
+        (name, value) -> {
+          String profile = name.startsWith("%") ? name.substring(1, name.indexOf('.')) : "all";
+          String key = name.substring(name.indexOf("telemetry.") + "telemetry.".length());
+          if (!profile.equals("test")
+              && name.contains("telemetry.")
+              && JobOptionDefinitions.named(key) != null) {
+            md.append(row(profile, code(key), code(value)));
+          }
+        });
     md.append("\n## Service settings\n\n")
-        .append("The service's own settings, `telemetry.service.*` (`ServiceConfig`); each can "
-            + "also be given as `TELEMETRY_SERVICE_<NAME>`.\n\n")
+        .append(
+            "The service's own settings, `telemetry.service.*` (`ServiceConfig`); each can "
+                + "also be given as `TELEMETRY_SERVICE_<NAME>`.\n\n")
         .append("| key | environment | type | default | meaning |\n|---|---|---|---|---|\n");
     String source = Files.readString(SERVICE_CONFIG_SOURCE, StandardCharsets.UTF_8);
     for (Setting s : settings(ServiceConfig.class, "telemetry.service.", source)) {
       String variable = variableOf(properties.get(s.key));
-      md.append(row(code(s.key), code(variable != null ? variable : environmentName(s.key)),
-          s.type, code(s.defaultValue), s.meaning));
+      md.append(
+          row(
+              code(s.key),
+              code(variable != null ? variable : environmentName(s.key)),
+              s.type,
+              code(s.defaultValue),
+              s.meaning));
     }
-    md.append(row(code("telemetry.flink.<flink key>"), "", "text", "",
-        "Any setting of the embedded Flink, passed through as it is, e.g. "
-            + "`telemetry.flink.taskmanager.memory.managed.size=512m`."));
+    md.append(
+        row(
+            code("telemetry.flink.<flink key>"),
+            "",
+            "text",
+            "",
+            "Any setting of the embedded Flink, passed through as it is, e.g. "
+                + "`telemetry.flink.taskmanager.memory.managed.size=512m`."));
     md.append("\n## Variables that application.properties reads\n\n")
         .append("| variable | property | default |\n|---|---|---|\n");
-    properties.forEach((name, value) -> {
-      Matcher m = VARIABLE.matcher(value);
-      if (!name.startsWith("%") && m.matches()) {
-        md.append(row(code(m.group(1)), code(name), m.group(2).isEmpty() ? "none" : code(m.group(2))));
-      }
-    });
+    properties.forEach(
+        (name, value) -> {
+          Matcher m = VARIABLE.matcher(value);
+          if (!name.startsWith("%") && m.matches()) {
+            md.append(
+                row(
+                    code(m.group(1)),
+                    code(name),
+                    m.group(2).isEmpty() ? "none" : code(m.group(2))));
+          }
+        });
     return md.toString();
   }
 
   private static void rangeRows(StringBuilder md) {
-    SensorTypes.defaultRanges().forEach((type, range) -> md.append(row(
-        code(TelemetryJobOptions.RANGE_PREFIX + type), "", "MIN..MAX", code(range.toString()),
-        "Physical range of " + type + " readings; a value outside is kept and flagged "
-            + "OUT_OF_RANGE.")));
-    md.append(row(code(TelemetryJobOptions.RANGE_PREFIX + "<TYPE>"), "", "MIN..MAX", "",
-        "The range of another sensor type."));
+    SensorTypes.defaultRanges()
+        .forEach(
+            (type, range) ->
+                md.append(
+                    row(
+                        code(TelemetryJobOptions.RANGE_PREFIX + type),
+                        "",
+                        "MIN..MAX",
+                        code(range.toString()),
+                        "Physical range of "
+                            + type
+                            + " readings; a value outside is kept and flagged "
+                            + "OUT_OF_RANGE.")));
+    md.append(
+        row(
+            code(TelemetryJobOptions.RANGE_PREFIX + "<TYPE>"),
+            "",
+            "MIN..MAX",
+            "",
+            "The range of another sensor type."));
   }
 
   private static String typeOf(JobOption<?> option) {
@@ -164,19 +229,35 @@ public final class ConfigurationReference {
         continue;
       }
       // The Javadoc right before the method, past its annotations.
-      Matcher doc = Pattern.compile("/\\*\\*\\s*((?:(?!\\*/).)*?)\\s*\\*/\\s*"
-          + "(?:@[^\\n]*\\n\\s*)*[\\w<>.]+\\s+" + m.getName() + "\\(\\)", Pattern.DOTALL)
-          .matcher(source);
+      Matcher doc =
+          Pattern.compile(
+                  "/\\*\\*\\s*((?:(?!\\*/).)*?)\\s*\\*/\\s*"
+                      + "(?:@[^\\n]*\\n\\s*)*[\\w<>.]+\\s+"
+                      + m.getName()
+                      + "\\(\\)",
+                  Pattern.DOTALL)
+              .matcher(source);
       if (from < 0 || !doc.find(from)) {
-        throw new IllegalStateException(mapping.getName() + "." + m.getName()
-            + "() has no Javadoc: the configuration reference takes each setting's meaning from it");
+        throw new IllegalStateException(
+            mapping.getName()
+                + "."
+                + m.getName()
+                + "() has no Javadoc: the configuration reference takes each setting's meaning from it");
       }
-      String meaning = doc.group(1).replaceFirst("^\\*\\s*", "")
-          .replaceAll("\\s*\\n\\s*\\*\\s*", " ")
-          .replaceAll("\\{@code ([^}]*)}", "`$1`").replaceAll("\\{@link ([^}]*)}", "`$1`");
+      String meaning =
+          doc.group(1)
+              .replaceFirst("^\\*\\s*", "")
+              .replaceAll("\\s*\\n\\s*\\*\\s*", " ")
+              .replaceAll("\\{@code ([^}]*)}", "`$1`")
+              .replaceAll("\\{@link ([^}]*)}", "`$1`");
       WithDefault def = m.getAnnotation(WithDefault.class);
-      settings.add(new Setting(key, typeName(m.getGenericReturnType()),
-          def == null ? "none" : def.value(), meaning, doc.start()));
+      settings.add(
+          new Setting(
+              key,
+              typeName(m.getGenericReturnType()),
+              def == null ? "none" : def.value(),
+              meaning,
+              doc.start()));
     }
     settings.sort(Comparator.comparingInt(Setting::position));
     return settings;
@@ -216,8 +297,11 @@ public final class ConfigurationReference {
     Map<String, String> entries = new LinkedHashMap<>();
     for (String line : Files.readAllLines(APPLICATION_PROPERTIES, StandardCharsets.UTF_8)) {
       int eq = line.indexOf('=');
-      if (line.isBlank() || line.startsWith("#") || Character.isWhitespace(line.charAt(0))
-          || eq < 0 || line.endsWith("\\")) {
+      if (line.isBlank()
+          || line.startsWith("#")
+          || Character.isWhitespace(line.charAt(0))
+          || eq < 0
+          || line.endsWith("\\")) {
         continue;
       }
       entries.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());

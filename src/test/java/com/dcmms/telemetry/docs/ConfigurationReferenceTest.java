@@ -18,11 +18,16 @@ class ConfigurationReferenceTest {
     }
 
     assertThat(Files.exists(ConfigurationReference.FILE))
-        .as(ConfigurationReference.FILE + " is missing; write it with: "
-            + ConfigurationReference.REGENERATE).isTrue();
+        .as(
+            ConfigurationReference.FILE
+                + " is missing; write it with: "
+                + ConfigurationReference.REGENERATE)
+        .isTrue();
     assertThat(Files.readString(ConfigurationReference.FILE, StandardCharsets.UTF_8))
-        .as(ConfigurationReference.FILE + " is stale; regenerate it with: "
-            + ConfigurationReference.REGENERATE)
+        .as(
+            ConfigurationReference.FILE
+                + " is stale; regenerate it with: "
+                + ConfigurationReference.REGENERATE)
         .isEqualTo(generated);
   }
 
@@ -31,15 +36,18 @@ class ConfigurationReferenceTest {
     String reference = ConfigurationReference.render();
 
     for (JobOption<?> option : JobOptionDefinitions.all()) {
-      String environment = option.environmentVariable() == null ? ""
-          : "`" + option.environmentVariable() + "`";
+      String environment =
+          option.environmentVariable() == null ? "" : "`" + option.environmentVariable() + "`";
       String shownDefault = option.defaultText().isEmpty() ? "" : "`" + option.defaultText() + "`";
-      assertThat(reference).as(option.key())
+      assertThat(reference)
+          .as(option.key())
           .contains("| `" + option.key() + "` | " + environment + " | ")
           .contains(" | " + shownDefault + " | " + option.description() + " |");
     }
-    assertThat(reference).contains("| `kafka.property.<name>` |",
-        "| `validation.range.TEMPERATURE` |  | MIN..MAX | `-50.0..150.0` |");
+    assertThat(reference)
+        .contains(
+            "| `kafka.property.<name>` |",
+            "| `validation.range.TEMPERATURE` |  | MIN..MAX | `-50.0..150.0` |");
   }
 
   @Test
@@ -47,16 +55,21 @@ class ConfigurationReferenceTest {
     String reference = ConfigurationReference.render();
 
     assertThat(reference)
-        .contains("| `telemetry.service.work-dir` | `TELEMETRY_SERVICE_WORK_DIR` | text | "
-            + "`${java.io.tmpdir}/dcmms-telemetry` | Where the service keeps Flink's temporary "
-            + "files; cleaned at every start. |")
-        .contains("| `telemetry.service.readiness.max-checkpoint-age` | "
-            + "`TELEMETRY_SERVICE_READINESS_MAX_CHECKPOINT_AGE` | duration | `2min` |")
-        .contains("| `telemetry.service.operator-password` | `TELEMETRY_OPERATOR_PASSWORD` | "
-            + "text, optional | `none` |")
+        .contains(
+            "| `telemetry.service.work-dir` | `TELEMETRY_SERVICE_WORK_DIR` | text | "
+                + "`${java.io.tmpdir}/dcmms-telemetry` | Where the service keeps Flink's temporary "
+                + "files; cleaned at every start. |")
+        .contains(
+            "| `telemetry.service.readiness.max-checkpoint-age` | "
+                + "`TELEMETRY_SERVICE_READINESS_MAX_CHECKPOINT_AGE` | duration | `2min` |")
+        .contains(
+            "| `telemetry.service.operator-password` | `TELEMETRY_OPERATOR_PASSWORD` | "
+                + "text, optional | `none` |")
         .contains("| `telemetry.service.web-ui.port` |", "| `telemetry.flink.<flink key>` |")
-        .contains("| `TELEMETRY_PROTECT_READ_ENDPOINTS` | "
-            + "`quarkus.http.auth.permission.read-endpoints.enabled` | `false` |")
-        .contains("| all | `state.backend` | `hashmap` |", "| dev | `checkpoint.interval` | `5s` |");
+        .contains(
+            "| `TELEMETRY_PROTECT_READ_ENDPOINTS` | "
+                + "`quarkus.http.auth.permission.read-endpoints.enabled` | `false` |")
+        .contains(
+            "| all | `state.backend` | `hashmap` |", "| dev | `checkpoint.interval` | `5s` |");
   }
 }

@@ -26,27 +26,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract's JSON Schemas against what the pipeline really accepts and writes: every event
- * the validator accepts matches the raw-event schema, structurally bad events fail it, and the
- * job's own serializers write records that match the validated-telemetry and dead-letter schemas.
+ * The contract's JSON Schemas against what the pipeline really accepts and writes: every event the
+ * validator accepts matches the raw-event schema, structurally bad events fail it, and the job's
+ * own serializers write records that match the validated-telemetry and dead-letter schemas.
  */
 class ContractSchemaTest {
   private static final List<BadInputCase> CORPUS = BadInputCorpus.all();
+
   /** Rejections that are about the event's shape, which a schema can express. */
-  private static final Set<String> STRUCTURAL = Set.of("NOT_AN_OBJECT", "MISSING_FIELD",
-      "WRONG_TYPE", "INVALID_FIELD", "INVALID_TIMESTAMP");
+  private static final Set<String> STRUCTURAL =
+      Set.of("NOT_AN_OBJECT", "MISSING_FIELD", "WRONG_TYPE", "INVALID_FIELD", "INVALID_TIMESTAMP");
+
   /**
    * Structural rejections the raw-event schema lets through, each for a reason: JSON Schema sees
-   * strings as Unicode code points, so an unpaired UTF-16 surrogate is invisible to it; a
-   * calendar check (month 13, a nine-digit year) is beyond a pattern; and no keyword measures an
-   * object's size as JSON text (metadata over 64 KiB). docs/contract.md lists them.
+   * strings as Unicode code points, so an unpaired UTF-16 surrogate is invisible to it; a calendar
+   * check (month 13, a nine-digit year) is beyond a pattern; and no keyword measures an object's
+   * size as JSON text (metadata over 64 KiB). docs/contract.md lists them.
    */
-  private static final Set<String> BEYOND_THE_SCHEMA = Set.of(
-      "text/asset-id-with-unpaired-surrogate",
-      "text/metadata-over-64-kib",
-      "text/metadata-value-with-unpaired-surrogate",
-      "timestamps/timestamp-month-13",
-      "timestamps/timestamp-year-999999999");
+  private static final Set<String> BEYOND_THE_SCHEMA =
+      Set.of(
+          "text/asset-id-with-unpaired-surrogate",
+          "text/metadata-over-64-kib",
+          "text/metadata-value-with-unpaired-surrogate",
+          "timestamps/timestamp-month-13",
+          "timestamps/timestamp-year-999999999");
 
   private final Schema rawEvent = ContractSchemas.load(ContractSchemas.RAW_EVENT);
   private final Schema validated = ContractSchemas.load(ContractSchemas.VALIDATED_TELEMETRY);
@@ -63,12 +66,18 @@ class ContractSchemaTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {ContractSchemas.RAW_EVENT, ContractSchemas.VALIDATED_TELEMETRY,
-      ContractSchemas.DEAD_LETTER})
+  @ValueSource(
+      strings = {
+        ContractSchemas.RAW_EVENT,
+        ContractSchemas.VALIDATED_TELEMETRY,
+        ContractSchemas.DEAD_LETTER
+      })
   void eachSchemaIsAValidDraft202012Schema(String name) throws Exception {
-    Schema metaSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-        .getSchema(com.networknt.schema.SchemaLocation.of(
-            "https://json-schema.org/draft/2020-12/schema"));
+    Schema metaSchema =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(
+                com.networknt.schema.SchemaLocation.of(
+                    "https://json-schema.org/draft/2020-12/schema"));
     JsonNode schema = ContractSchemas.parse(Files.readAllBytes(ContractSchemas.DIR.resolve(name)));
 
     assertThat(ContractSchemas.errors(metaSchema, schema)).isEmpty();
@@ -91,10 +100,12 @@ class ContractSchemaTest {
     for (Mutations.Kind kind : Mutations.Kind.values()) {
       for (int i = 0; i < 500; i++) {
         long now = System.currentTimeMillis();
-        Mutations.Mutation m = new Mutations(20_261_207L + 1_000_003L * kind.ordinal() + i)
-            .mutate(kind, now, "schema-" + i);
+        Mutations.Mutation m =
+            new Mutations(20_261_207L + 1_000_003L * kind.ordinal() + i)
+                .mutate(kind, now, "schema-" + i);
         if (!parse(m.payload()).isRejected()) {
-          ContractSchemas.assertRawEventMatches(rawEvent, m.payload(), kind + " " + m.description());
+          ContractSchemas.assertRawEventMatches(
+              rawEvent, m.payload(), kind + " " + m.description());
           accepted++;
         }
       }
@@ -126,10 +137,15 @@ class ContractSchemaTest {
     // are beyond a JSON parser's depth limit (the validator rejects the record at its first
     // token, an array, as NOT_AN_OBJECT).
     assertThat(notJson).containsExactly("nesting/array-100000-deep", "timestamps/timestamp-nan");
-    assertThat(failing).hasSizeGreaterThanOrEqualTo(50)
-        .contains("missing-and-null/missing-site-id", "wrong-type/value-as-string",
-            "not-an-object/array-of-events", "text/quality-flag-unknown",
-            "text/event-id-257-characters", "timestamps/timestamp-digits-in-a-string");
+    assertThat(failing)
+        .hasSizeGreaterThanOrEqualTo(50)
+        .contains(
+            "missing-and-null/missing-site-id",
+            "wrong-type/value-as-string",
+            "not-an-object/array-of-events",
+            "text/quality-flag-unknown",
+            "text/event-id-257-characters",
+            "timestamps/timestamp-digits-in-a-string");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -155,16 +171,20 @@ class ContractSchemaTest {
 
   @Test
   void theDeadLetterSchemaRequiresExactlyOneFormOfThePayload() throws IOException {
-    String common = "\"error_code\":\"INVALID_UTF8\",\"error_message\":\"m\",\"source_topic\":\"t\","
-        + "\"source_partition\":0,\"source_offset\":1,\"kafka_timestamp\":2,\"rejected_at\":3,"
-        + "\"payload_size\":1,\"payload_truncated\":false";
+    String common =
+        "\"error_code\":\"INVALID_UTF8\",\"error_message\":\"m\",\"source_topic\":\"t\","
+            + "\"source_partition\":0,\"source_offset\":1,\"kafka_timestamp\":2,\"rejected_at\":3,"
+            + "\"payload_size\":1,\"payload_truncated\":false";
 
     assertThat(errors(deadLetter, "{" + common + ",\"payload_base64\":\"/w==\"}")).isEmpty();
     assertThat(errors(deadLetter, "{" + common + "}")).isNotEmpty();
     assertThat(errors(deadLetter, "{" + common + ",\"payload\":\"x\",\"payload_base64\":\"eA==\"}"))
         .isNotEmpty();
-    assertThat(errors(deadLetter, "{" + common.replace("INVALID_UTF8", "SOMETHING_ELSE")
-        + ",\"payload\":\"x\"}")).isNotEmpty();
+    assertThat(
+            errors(
+                deadLetter,
+                "{" + common.replace("INVALID_UTF8", "SOMETHING_ELSE") + ",\"payload\":\"x\"}"))
+        .isNotEmpty();
   }
 
   private ParsedRecord parse(byte[] payload) {

@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The event contract's JSON Schemas under {@code docs/schemas}, loaded with a JSON Schema
- * validator (draft 2020-12), for tests that hold the pipeline's input and output to them.
+ * The event contract's JSON Schemas under {@code docs/schemas}, loaded with a JSON Schema validator
+ * (draft 2020-12), for tests that hold the pipeline's input and output to them.
  */
 public final class ContractSchemas {
   public static final Path DIR = Path.of("docs", "schemas");
@@ -29,16 +29,19 @@ public final class ContractSchemas {
   public static final String DEAD_LETTER = "dead-letter.schema.json";
 
   /** Strict JSON: a duplicate key fails the parse instead of keeping the last value. */
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
   /**
-   * JSON as the validator reads raw events: NaN and Infinity are numbers there, so that a value
-   * of NaN is NON_FINITE_VALUE and one in an unknown field is skipped like any other.
+   * JSON as the validator reads raw events: NaN and Infinity are numbers there, so that a value of
+   * NaN is NON_FINITE_VALUE and one in an unknown field is skipped like any other.
    */
-  private static final ObjectMapper AS_THE_VALIDATOR_READS = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final ObjectMapper AS_THE_VALIDATOR_READS =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 

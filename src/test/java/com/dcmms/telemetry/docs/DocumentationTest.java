@@ -22,14 +22,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The documentation a user reads from a clone: a short README, links that lead somewhere inside
- * the repository (files and GitHub heading anchors), and contract examples the schemas accept.
+ * The documentation a user reads from a clone: a short README, links that lead somewhere inside the
+ * repository (files and GitHub heading anchors), and contract examples the schemas accept.
  */
 class DocumentationTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
   private static final Pattern FENCE = Pattern.compile("(?ms)^```.*?^```[ \\t]*$");
-  private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}[ \\t]+(.+?)[ \\t]*#*[ \\t]*$");
+  private static final Pattern HEADING =
+      Pattern.compile("(?m)^#{1,6}[ \\t]+(.+?)[ \\t]*#*[ \\t]*$");
 
   static List<Path> pages() throws IOException {
     List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
@@ -47,9 +48,16 @@ class DocumentationTest {
 
   @Test
   void docsHoldTheRunbookSectionsTheAlertsLinkTo() throws IOException {
-    assertThat(anchors(ROOT.resolve("docs/operations.md"))).contains("job-not-running",
-        "job-restarting", "no-completed-checkpoint", "checkpoints-failing", "questdb-unavailable",
-        "high-rejection-ratio", "lag-growing", "backpressure");
+    assertThat(anchors(ROOT.resolve("docs/operations.md")))
+        .contains(
+            "job-not-running",
+            "job-restarting",
+            "no-completed-checkpoint",
+            "checkpoints-failing",
+            "questdb-unavailable",
+            "high-rejection-ratio",
+            "lag-growing",
+            "backpressure");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -69,8 +77,8 @@ class DocumentationTest {
       } else if (!Files.exists(target)) {
         broken.add(link + " (no such file)");
       } else if (anchor != null && !anchors(target).contains(anchor)) {
-        broken.add(link + " (no heading with anchor #" + anchor + " in "
-            + ROOT.relativize(target) + ")");
+        broken.add(
+            link + " (no heading with anchor #" + anchor + " in " + ROOT.relativize(target) + ")");
       }
     }
     assertThat(broken).as("broken links in %s", ROOT.relativize(page)).isEmpty();
@@ -84,7 +92,9 @@ class DocumentationTest {
     assertThat(text).doesNotContain("../shared", "DESIGN.md", "/work/");
   }
 
-  /** Code, tests, build and deployment files too: a reader of any of them has only the repository. */
+  /**
+   * Code, tests, build and deployment files too: a reader of any of them has only the repository.
+   */
   @Test
   void noFilePointsAtTheFoundingBriefOutsideTheRepository() throws IOException {
     Path self = ROOT.resolve("src/test/java/com/dcmms/telemetry/docs/DocumentationTest.java");
@@ -104,28 +114,45 @@ class DocumentationTest {
 
   @Test
   void theContractsExamplesMatchTheirSchemas() throws IOException {
-    Matcher json = Pattern.compile("(?ms)^```json\\n(.*?)^```").matcher(
-        Files.readString(ROOT.resolve("docs/contract.md"), StandardCharsets.UTF_8));
+    Matcher json =
+        Pattern.compile("(?ms)^```json\\n(.*?)^```")
+            .matcher(Files.readString(ROOT.resolve("docs/contract.md"), StandardCharsets.UTF_8));
     List<String> examples = new ArrayList<>();
     while (json.find()) {
       examples.add(json.group(1));
     }
 
     assertThat(examples).hasSize(3);
-    ContractSchemas.assertRawEventMatches(ContractSchemas.load(ContractSchemas.RAW_EVENT),
-        examples.get(0).getBytes(StandardCharsets.UTF_8), "the raw event example");
-    ContractSchemas.assertMatches(ContractSchemas.load(ContractSchemas.VALIDATED_TELEMETRY),
-        examples.get(1).getBytes(StandardCharsets.UTF_8), "the validated_telemetry example");
-    ContractSchemas.assertMatches(ContractSchemas.load(ContractSchemas.DEAD_LETTER),
-        examples.get(2).getBytes(StandardCharsets.UTF_8), "the dead letter example");
+    ContractSchemas.assertRawEventMatches(
+        ContractSchemas.load(ContractSchemas.RAW_EVENT),
+        examples.get(0).getBytes(StandardCharsets.UTF_8),
+        "the raw event example");
+    ContractSchemas.assertMatches(
+        ContractSchemas.load(ContractSchemas.VALIDATED_TELEMETRY),
+        examples.get(1).getBytes(StandardCharsets.UTF_8),
+        "the validated_telemetry example");
+    ContractSchemas.assertMatches(
+        ContractSchemas.load(ContractSchemas.DEAD_LETTER),
+        examples.get(2).getBytes(StandardCharsets.UTF_8),
+        "the dead letter example");
   }
 
   @Test
   void anchorsFollowGitHubsRules() {
-    assertThat(slugs(List.of("Kafka security (SASL, TLS)", "`validated_telemetry`",
-        "2026-12-07 — issue #16: the gateway", "Backpressure", "Backpressure")))
-        .containsExactly("kafka-security-sasl-tls", "validated_telemetry",
-            "2026-12-07--issue-16-the-gateway", "backpressure", "backpressure-1");
+    assertThat(
+            slugs(
+                List.of(
+                    "Kafka security (SASL, TLS)",
+                    "`validated_telemetry`",
+                    "2026-12-07 — issue #16: the gateway",
+                    "Backpressure",
+                    "Backpressure")))
+        .containsExactly(
+            "kafka-security-sasl-tls",
+            "validated_telemetry",
+            "2026-12-07--issue-16-the-gateway",
+            "backpressure",
+            "backpressure-1");
   }
 
   /** The link targets of a page, code blocks left out. */
@@ -165,10 +192,12 @@ class DocumentationTest {
     Map<String, Integer> seen = new HashMap<>();
     List<String> slugs = new ArrayList<>();
     for (String heading : headings) {
-      String slug = heading.toLowerCase(Locale.ROOT)
-          .replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1")
-          .replaceAll("[^\\p{L}\\p{N} _-]", "")
-          .replace(' ', '-');
+      String slug =
+          heading
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1")
+              .replaceAll("[^\\p{L}\\p{N} _-]", "")
+              .replace(' ', '-');
       int n = seen.merge(slug, 1, Integer::sum);
       slugs.add(n == 1 ? slug : slug + "-" + (n - 1));
     }

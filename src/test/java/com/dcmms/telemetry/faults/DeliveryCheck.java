@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The shared end-of-fault check: what a {@link SentLedger} says was sent against what the
- * pipeline delivered and what it counted.
+ * The shared end-of-fault check: what a {@link SentLedger} says was sent against what the pipeline
+ * delivered and what it counted.
  *
  * <p><b>Outputs</b>, always exact: QuestDB holds every distinct valid reading once and nothing
  * else; read-committed validated_telemetry holds each of them once and nothing else; the
@@ -31,18 +31,18 @@ import java.util.stream.Stream;
  *
  * <p><b>Counters</b>, the identity {@code in = stored + duplicates dropped + dead letters}. Flink's
  * counters live with a task attempt: a restarted task counts from zero again, and then counts the
- * records after its restored checkpoint, which the earlier attempt may already have counted. So
- * the check reads counters per {@link Span}, a stretch of processing that has drained everything
- * it will ever read, and trusts them only as far as they can be trusted:
+ * records after its restored checkpoint, which the earlier attempt may already have counted. So the
+ * check reads counters per {@link Span}, a stretch of processing that has drained everything it
+ * will ever read, and trusts them only as far as they can be trusted:
+ *
  * <ul>
  *   <li>{@link Span#exact}: a stretch that began at the job's start or at a savepoint (or
  *       checkpoint) behind which nothing was left unprocessed, and that had no failure since. It
- *       counted each record it covers exactly once, so every term must equal the ledger's
- *       (records in, rows stored, exact and near duplicates, dead letters by reason) and the job
- *       must not have restarted. A service counts from zero in each process (nothing restores
- *       its counters), so a service is counted run by run: each run is drained and read just
- *       before it stops with a savepoint, and the runs together must cover the ledger, each
- *       record once.
+ *       counted each record it covers exactly once, so every term must equal the ledger's (records
+ *       in, rows stored, exact and near duplicates, dead letters by reason) and the job must not
+ *       have restarted. A service counts from zero in each process (nothing restores its counters),
+ *       so a service is counted run by run: each run is drained and read just before it stops with
+ *       a savepoint, and the runs together must cover the ledger, each record once.
  *   <li>{@link Span#sinceRestore}: the latest attempt after a failure mid-stream (a task killed,
  *       the service killed). Where its restored checkpoint stood, to the record, the test cannot
  *       know, so what it read is unknown; the identity must still hold over its own counters, and
@@ -51,6 +51,7 @@ import java.util.stream.Stream;
  */
 public final class DeliveryCheck {
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(90);
+
   /** How long a count must stay put before it is taken as final. */
   private static final Duration SETTLED = Duration.ofSeconds(3);
 
@@ -76,7 +77,8 @@ public final class DeliveryCheck {
 
     void assertCounters(PipelineCounters c) {
       String what = label + ": " + c + (covers == null ? "" : " against " + covers);
-      assertThat(c.in()).as("%s: in = stored + duplicates dropped + dead letters", what)
+      assertThat(c.in())
+          .as("%s: in = stored + duplicates dropped + dead letters", what)
           .isEqualTo(c.stored() + c.duplicates() + c.deadLetters());
       assertThat(c.emitted()).as("%s: emitted = stored", what).isEqualTo(c.stored());
       if (covers == null) {
@@ -85,51 +87,69 @@ public final class DeliveryCheck {
       assertThat(c.restarts()).as("%s: restarts", what).isZero();
       assertThat(c.in()).as("%s: in", what).isEqualTo(covers.sent());
       assertThat(c.stored()).as("%s: stored", what).isEqualTo(covers.stored());
-      assertThat(c.exactDuplicates()).as("%s: exact duplicates", what)
+      assertThat(c.exactDuplicates())
+          .as("%s: exact duplicates", what)
           .isEqualTo(covers.count(Outcome.EXACT_DUPLICATE));
-      assertThat(c.nearDuplicates()).as("%s: near duplicates", what)
+      assertThat(c.nearDuplicates())
+          .as("%s: near duplicates", what)
           .isEqualTo(covers.count(Outcome.NEAR_DUPLICATE));
       for (RejectReason r : RejectReason.values()) {
-        assertThat(c.deadLetters(r)).as("%s: dead letters %s", what, r).isEqualTo(covers.rejected(r));
+        assertThat(c.deadLetters(r))
+            .as("%s: dead letters %s", what, r)
+            .isEqualTo(covers.rejected(r));
       }
     }
   }
 
   /**
-   * Waits until QuestDB, validated_telemetry and the dead-letter topic hold as many records as
-   * the ledger says they must, and stay there.
+   * Waits until QuestDB, validated_telemetry and the dead-letter topic hold as many records as the
+   * ledger says they must, and stay there.
    */
   public void awaitDrained() {
     Slice all = ledger.all();
     long[] expected = {all.stored(), all.stored(), all.rejected()};
-    await("outputs of " + all).atMost(DRAIN_TIMEOUT).pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions().until(() -> {
-          long[] now = outputCounts();
-          return now[0] >= expected[0] && now[1] >= expected[1] && now[2] >= expected[2];
-        });
-    await("outputs settled at " + all).during(SETTLED).atMost(SETTLED.multipliedBy(3))
-        .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+    await("outputs of " + all)
+        .atMost(DRAIN_TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              long[] now = outputCounts();
+              return now[0] >= expected[0] && now[1] >= expected[1] && now[2] >= expected[2];
+            });
+    await("outputs settled at " + all)
+        .during(SETTLED)
+        .atMost(SETTLED.multipliedBy(3))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
         .until(() -> Arrays.equals(outputCounts(), expected));
   }
 
   /** Rows in QuestDB, committed validated records, committed dead letters. */
   private long[] outputCounts() {
-    return new long[] {fx.questDb().count("SELECT count() FROM " + fx.table),
-        fx.readCommitted(fx.validatedTopic).size(), fx.readCommitted(fx.deadLetterTopic).size()};
+    return new long[] {
+      fx.questDb().count("SELECT count() FROM " + fx.table),
+      fx.readCommitted(fx.validatedTopic).size(),
+      fx.readCommitted(fx.deadLetterTopic).size()
+    };
   }
 
   /**
-   * Waits until a span's counters pass and returns them: for a service run that is about to
-   * stop, whose counters go with it.
+   * Waits until a span's counters pass and returns them: for a service run that is about to stop,
+   * whose counters go with it.
    */
   public PipelineCounters awaitCounters(Span span) {
     AtomicReference<PipelineCounters> passed = new AtomicReference<>();
-    await(span.label() + " counters").atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
-          PipelineCounters c = span.counters().get();
-          span.assertCounters(c);
-          passed.set(c);
-        });
+    await(span.label() + " counters")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              PipelineCounters c = span.counters().get();
+              span.assertCounters(c);
+              passed.set(c);
+            });
     return passed.get();
   }
 
@@ -140,17 +160,26 @@ public final class DeliveryCheck {
     // Compared sorted: AssertJ's containsExactlyInAnyOrder is quadratic, too slow for the
     // hundreds of thousands of readings of the cluster test.
     List<String> stored = sorted(all.storedEventIds().stream());
-    assertThat(sorted(fx.questDb().rows("SELECT event_id FROM " + fx.table).stream()
-        .map(row -> (String) row.get(0))))
-        .as("QuestDB rows of %s", all).containsExactlyElementsOf(stored);
-    assertThat(sorted(fx.readCommittedJson(fx.validatedTopic).stream()
-        .map(r -> r.get("event_id").asText())))
-        .as("read-committed validated_telemetry of %s", all).containsExactlyElementsOf(stored);
+    assertThat(
+            sorted(
+                fx.questDb().rows("SELECT event_id FROM " + fx.table).stream()
+                    .map(row -> (String) row.get(0))))
+        .as("QuestDB rows of %s", all)
+        .containsExactlyElementsOf(stored);
+    assertThat(
+            sorted(
+                fx.readCommittedJson(fx.validatedTopic).stream()
+                    .map(r -> r.get("event_id").asText())))
+        .as("read-committed validated_telemetry of %s", all)
+        .containsExactlyElementsOf(stored);
     assertDeadLetters(all);
     if (Arrays.stream(spans).allMatch(s -> s.covers() != null)) {
       // Without a failure anywhere, the spans together counted each record sent exactly once.
-      assertThat(sorted(Arrays.stream(spans).flatMap(s -> s.covers().entries().stream())
-          .map(Entry::toString)))
+      assertThat(
+              sorted(
+                  Arrays.stream(spans)
+                      .flatMap(s -> s.covers().entries().stream())
+                      .map(Entry::toString)))
           .as("records covered by the spans")
           .containsExactlyElementsOf(sorted(all.entries().stream().map(Entry::toString)));
     }
@@ -167,7 +196,8 @@ public final class DeliveryCheck {
 
   private void assertDeadLetters(Slice all) {
     Map<String, Entry> rejected = new HashMap<>();
-    all.entries().stream().filter(e -> e.outcome() == Outcome.REJECTED)
+    all.entries().stream()
+        .filter(e -> e.outcome() == Outcome.REJECTED)
         .forEach(e -> rejected.put(e.at(), e));
     Set<String> seen = new HashSet<>();
     List<JsonNode> letters = fx.readCommittedJson(fx.deadLetterTopic);

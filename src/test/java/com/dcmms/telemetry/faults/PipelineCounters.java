@@ -12,8 +12,14 @@ import java.util.regex.Pattern;
  * validation, rows written to QuestDB, readings emitted by dedup, duplicates dropped, dead letters
  * by reason, and the job's restarts.
  */
-public record PipelineCounters(long in, long stored, long emitted, long exactDuplicates,
-    long nearDuplicates, Map<RejectReason, Long> deadLettersByReason, long restarts) {
+public record PipelineCounters(
+    long in,
+    long stored,
+    long emitted,
+    long exactDuplicates,
+    long nearDuplicates,
+    Map<RejectReason, Long> deadLettersByReason,
+    long restarts) {
 
   private static final Pattern SERIES =
       Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)");
@@ -60,12 +66,19 @@ public record PipelineCounters(long in, long stored, long emitted, long exactDup
    * metric is named {@code flink_<scope>_<name>}.
    */
   public static PipelineCounters fromPrometheus(String scrape) {
-    return from((name, labels) -> scrape.lines()
-        .filter(line -> line.startsWith("flink_"))
-        .map(SERIES::matcher)
-        .filter(s -> s.matches() && s.group(1).endsWith("_" + name) && labels.test(labels(s.group(3))))
-        .mapToDouble(s -> Double.parseDouble(s.group(4)))
-        .sum());
+    return from(
+        (name, labels) ->
+            scrape
+                .lines()
+                .filter(line -> line.startsWith("flink_"))
+                .map(SERIES::matcher)
+                .filter(
+                    s ->
+                        s.matches()
+                            && s.group(1).endsWith("_" + name)
+                            && labels.test(labels(s.group(3))))
+                .mapToDouble(s -> Double.parseDouble(s.group(4)))
+                .sum());
   }
 
   private static Map<String, String> labels(String text) {
@@ -82,8 +95,21 @@ public record PipelineCounters(long in, long stored, long emitted, long exactDup
   /** Each term and the identity, for test reports. */
   @Override
   public String toString() {
-    return "in " + in + " = stored " + stored + " + duplicates " + duplicates() + " (exact "
-        + exactDuplicates + ", near " + nearDuplicates + ") + dead letters " + deadLetters()
-        + "; emitted " + emitted + ", restarts " + restarts;
+    return "in "
+        + in
+        + " = stored "
+        + stored
+        + " + duplicates "
+        + duplicates()
+        + " (exact "
+        + exactDuplicates
+        + ", near "
+        + nearDuplicates
+        + ") + dead letters "
+        + deadLetters()
+        + "; emitted "
+        + emitted
+        + ", restarts "
+        + restarts;
   }
 }

@@ -23,17 +23,25 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * (dropped), or a rejected record (dead-lettered with its reason). Each entry is named by where it
  * landed ({@code partition@offset}), as its dead letter names it.
  *
- * <p>Readings are those of {@link Events#series}: reading {@code i} of sensor
- * {@code s} has event id {@code s<s>-r<i>}, timestamp {@code base + i s} and a value 10 % away
- * from reading {@code i - 1}, so each one passes the deadband. Keep a test's readings within a
- * dedup window (60 s of event time) of the repeats it sends, or they are no longer duplicates.
- * Safe to send from several threads.
+ * <p>Readings are those of {@link Events#series}: reading {@code i} of sensor {@code s} has event
+ * id {@code s<s>-r<i>}, timestamp {@code base + i s} and a value 10 % away from reading {@code i -
+ * 1}, so each one passes the deadband. Keep a test's readings within a dedup window (60 s of event
+ * time) of the repeats it sends, or they are no longer duplicates. Safe to send from several
+ * threads.
  */
 public final class SentLedger {
   /** What the pipeline must do with a record. */
-  public enum Outcome { STORED, EXACT_DUPLICATE, NEAR_DUPLICATE, REJECTED }
+  public enum Outcome {
+    STORED,
+    EXACT_DUPLICATE,
+    NEAR_DUPLICATE,
+    REJECTED
+  }
 
-  /** One record sent: where it landed, what must become of it, its event id (if stored) or reason (if rejected). */
+  /**
+   * One record sent: where it landed, what must become of it, its event id (if stored) or reason
+   * (if rejected).
+   */
   public record Entry(String at, Outcome outcome, String eventId, RejectReason reason) {}
 
   private static final String TYPE = "POWER";
@@ -49,12 +57,13 @@ public final class SentLedger {
     this.fx = fx;
     this.site = site;
     this.sensors = sensors;
-    this.base = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+    this.base =
+        Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
   }
 
   /**
-   * Readings {@code from..to-1} of every sensor; when {@code repeatEvery > 0}, every
-   * {@code repeatEvery}-th reading is sent twice in a row (the second one an exact duplicate).
+   * Readings {@code from..to-1} of every sensor; when {@code repeatEvery > 0}, every {@code
+   * repeatEvery}-th reading is sent twice in a row (the second one an exact duplicate).
    */
   public void sendReadings(int from, int to, int repeatEvery) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -74,10 +83,10 @@ public final class SentLedger {
   }
 
   /**
-   * For every sensor, reading {@code i} again (an exact duplicate) and a reading 0.2 % away from
-   * it a fraction of a second later (a near duplicate; each call takes another fraction, so that
-   * a second call is not an exact duplicate of the first by timestamp). Reading {@code i} must be
-   * the sensor's last one sent, so that it is the last one the pipeline emitted.
+   * For every sensor, reading {@code i} again (an exact duplicate) and a reading 0.2 % away from it
+   * a fraction of a second later (a near duplicate; each call takes another fraction, so that a
+   * second call is not an exact duplicate of the first by timestamp). Reading {@code i} must be the
+   * sensor's last one sent, so that it is the last one the pipeline emitted.
    */
   public void sendRepeatsOf(int i, String tag) {
     long later = 100L * (1 + repeatCalls++ % 9);
@@ -88,8 +97,10 @@ public final class SentLedger {
       planned.add(new Entry(null, Outcome.EXACT_DUPLICATE, null, null));
     }
     for (int s = 0; s < sensors; s++) {
-      records.add(fx.raw(Events.nearDuplicate("near-" + tag + "-s" + s + "-r" + i, s, i, later,
-          base, site, TYPE)));
+      records.add(
+          fx.raw(
+              Events.nearDuplicate(
+                  "near-" + tag + "-s" + s + "-r" + i, s, i, later, base, site, TYPE)));
       planned.add(new Entry(null, Outcome.NEAR_DUPLICATE, null, null));
     }
     send(records, planned);
@@ -100,7 +111,8 @@ public final class SentLedger {
     Map<RejectReason, byte[]> bad = new EnumMap<>(RejectReason.class);
     bad.put(RejectReason.EMPTY_RECORD, new byte[0]);
     bad.put(RejectReason.INVALID_UTF8, new byte[] {(byte) 0xff, (byte) 0xfe, 0x7b});
-    bad.put(RejectReason.INVALID_JSON, utf8("{\"event_id\": \"" + tag + "-json\", \"timestamp\": "));
+    bad.put(
+        RejectReason.INVALID_JSON, utf8("{\"event_id\": \"" + tag + "-json\", \"timestamp\": "));
     bad.put(RejectReason.NOT_AN_OBJECT, utf8("[1, 2, 3]"));
     ObjectNode noSite = reading(tag + "-no-site", base);
     noSite.remove("site_id");
@@ -108,16 +120,21 @@ public final class SentLedger {
     ObjectNode textValue = reading(tag + "-text-value", base);
     textValue.put("value", "12.5");
     bad.put(RejectReason.WRONG_TYPE, utf8(textValue.toString()));
-    bad.put(RejectReason.NON_FINITE_VALUE, utf8(reading(tag + "-nan", base).toString()
-        .replace("\"value\":1.0", "\"value\":NaN")));
-    bad.put(RejectReason.TIMESTAMP_TOO_OLD, utf8(reading(tag + "-old",
-        System.currentTimeMillis() - Duration.ofDays(2).toMillis()).toString()));
+    bad.put(
+        RejectReason.NON_FINITE_VALUE,
+        utf8(reading(tag + "-nan", base).toString().replace("\"value\":1.0", "\"value\":NaN")));
+    bad.put(
+        RejectReason.TIMESTAMP_TOO_OLD,
+        utf8(
+            reading(tag + "-old", System.currentTimeMillis() - Duration.ofDays(2).toMillis())
+                .toString()));
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     List<Entry> planned = new ArrayList<>();
-    bad.forEach((reason, payload) -> {
-      records.add(fx.raw("bad-" + tag, payload));
-      planned.add(new Entry(null, Outcome.REJECTED, null, reason));
-    });
+    bad.forEach(
+        (reason, payload) -> {
+          records.add(fx.raw("bad-" + tag, payload));
+          planned.add(new Entry(null, Outcome.REJECTED, null, reason));
+        });
     send(records, planned);
   }
 
@@ -135,8 +152,12 @@ public final class SentLedger {
     synchronized (this) {
       for (int k = 0; k < planned.size(); k++) {
         Entry p = planned.get(k);
-        entries.add(new Entry(landed.get(k).partition() + "@" + landed.get(k).offset(),
-            p.outcome(), p.eventId(), p.reason()));
+        entries.add(
+            new Entry(
+                landed.get(k).partition() + "@" + landed.get(k).offset(),
+                p.outcome(),
+                p.eventId(),
+                p.reason()));
       }
     }
   }
@@ -183,15 +204,27 @@ public final class SentLedger {
     }
 
     public List<String> storedEventIds() {
-      return entries.stream().filter(e -> e.outcome() == Outcome.STORED).map(Entry::eventId).toList();
+      return entries.stream()
+          .filter(e -> e.outcome() == Outcome.STORED)
+          .map(Entry::eventId)
+          .toList();
     }
 
     /** {@code sent = stored + duplicates + rejected}, with each term, for test reports. */
     @Override
     public String toString() {
-      return "sent " + sent() + " = stored " + stored() + " + duplicates " + duplicates()
-          + " (exact " + count(Outcome.EXACT_DUPLICATE) + ", near " + count(Outcome.NEAR_DUPLICATE)
-          + ") + dead letters " + rejected();
+      return "sent "
+          + sent()
+          + " = stored "
+          + stored()
+          + " + duplicates "
+          + duplicates()
+          + " (exact "
+          + count(Outcome.EXACT_DUPLICATE)
+          + ", near "
+          + count(Outcome.NEAR_DUPLICATE)
+          + ") + dead letters "
+          + rejected();
     }
   }
 }

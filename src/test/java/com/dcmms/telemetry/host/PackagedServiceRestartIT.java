@@ -17,16 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged service survives {@code kill -9} mid-stream and SIGTERM without losing or doubling
- * a record: it resumes from its last checkpoint, or from the savepoint it took on SIGTERM, with
- * its dedup state. The killed run's counters die with it and the run after it counts the replay
- * again, so that run owes the identity only; the run from the savepoint counts exactly what it
- * was sent.
+ * The packaged service survives {@code kill -9} mid-stream and SIGTERM without losing or doubling a
+ * record: it resumes from its last checkpoint, or from the savepoint it took on SIGTERM, with its
+ * dedup state. The killed run's counters die with it and the run after it counts the replay again,
+ * so that run owes the identity only; the run from the savepoint counts exactly what it was sent.
  */
 @ExtendWith(RealServers.class)
 class PackagedServiceRestartIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final PipelineFixture fx = new PipelineFixture("service");
   private final SentLedger ledger = new SentLedger(fx, "site-1", 10);
@@ -41,8 +39,11 @@ class PackagedServiceRestartIT {
     ledger.sendRejects("first");
     ServiceProcess first = ServiceProcess.start("restart-1", props);
     first.awaitReady();
-    await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-        .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) == ledger.all().stored());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(
+            () -> fx.questDb().count("SELECT count() FROM " + fx.table) == ledger.all().stored());
     // A checkpoint after those rows, so that the restart resumes from one.
     long completed = first.completedCheckpoints();
     await().atMost(Duration.ofSeconds(30)).until(() -> first.completedCheckpoints() > completed);
@@ -73,8 +74,9 @@ class PackagedServiceRestartIT {
     try (ServiceProcess third = ServiceProcess.start("restart-3", props)) {
       third.awaitReady();
       assertThat(restoredFrom(third)).as(third.output()).contains("savepoint-");
-      PipelineCounters counted = check.awaitCounters(
-          Span.exact("run from the savepoint", third::counters, ledger.since(mark)));
+      PipelineCounters counted =
+          check.awaitCounters(
+              Span.exact("run from the savepoint", third::counters, ledger.since(mark)));
       fromSavepoint = Span.exact("run from the savepoint", () -> counted, ledger.since(mark));
       assertThat(third.terminate(10)).isTrue();
     }
@@ -84,12 +86,13 @@ class PackagedServiceRestartIT {
 
   /**
    * A service that ran on RocksDB (as every earlier version did) and moves to heap state: the
-   * RocksDB checkpoint its hard stop left is refused at start with what to do, and nothing is
-   * lost; started once on RocksDB and stopped cleanly, its savepoint resumes on the heap with the
-   * dedup state intact.
+   * RocksDB checkpoint its hard stop left is refused at start with what to do, and nothing is lost;
+   * started once on RocksDB and stopped cleanly, its savepoint resumes on the heap with the dedup
+   * state intact.
    */
   @Test
-  void movesFromRocksDbToHeapStateThroughASavepointAndRefusesItsNativeCheckpoint() throws Exception {
+  void movesFromRocksDbToHeapStateThroughASavepointAndRefusesItsNativeCheckpoint()
+      throws Exception {
     Map<String, String> props = ServiceProcess.properties(fx, dir);
     props.put("telemetry.service.readiness.max-checkpoint-age", "30s");
     Map<String, String> rocksDb = new java.util.HashMap<>(props);
@@ -99,18 +102,25 @@ class PackagedServiceRestartIT {
     ledger.sendReadings(0, 10, 5);
     ServiceProcess old = ServiceProcess.start("backend-1-rocksdb", rocksDb);
     old.awaitReady();
-    await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-        .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) == ledger.all().stored());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(
+            () -> fx.questDb().count("SELECT count() FROM " + fx.table) == ledger.all().stored());
     long completed = old.completedCheckpoints();
     await().atMost(Duration.ofSeconds(30)).until(() -> old.completedCheckpoints() > completed);
     old.kill();
 
     try (ServiceProcess refused = ServiceProcess.start("backend-2-refused", props)) {
       assertThat(refused.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
-          .as("exits instead of starting").isTrue();
+          .as("exits instead of starting")
+          .isTrue();
       assertThat(refused.process().exitValue()).isNotZero();
-      assertThat(refused.output()).contains("format of state.backend=rocksdb", "STATE_BACKEND=rocksdb",
-          "stop the service cleanly");
+      assertThat(refused.output())
+          .contains(
+              "format of state.backend=rocksdb",
+              "STATE_BACKEND=rocksdb",
+              "stop the service cleanly");
     }
 
     ledger.sendRepeatsOf(9, "after-kill");
@@ -132,8 +142,9 @@ class PackagedServiceRestartIT {
     try (ServiceProcess heap = ServiceProcess.start("backend-4-hashmap", props)) {
       heap.awaitReady();
       assertThat(restoredFrom(heap)).as(heap.output()).contains("savepoint-");
-      PipelineCounters counted = check.awaitCounters(
-          Span.exact("run on the heap from the savepoint", heap::counters, ledger.since(mark)));
+      PipelineCounters counted =
+          check.awaitCounters(
+              Span.exact("run on the heap from the savepoint", heap::counters, ledger.since(mark)));
       onHeap = Span.exact("run on the heap from the savepoint", () -> counted, ledger.since(mark));
       assertThat(heap.terminate(30)).isTrue();
     }

@@ -19,8 +19,9 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
   @Override
   public Map<String, String> start() {
     try {
-      Path root = Files.createDirectories(Path.of("target"))
-          .resolve(Files.createTempDirectory(Path.of("target"), "service-test-").getFileName());
+      Path root =
+          Files.createDirectories(Path.of("target"))
+              .resolve(Files.createTempDirectory(Path.of("target"), "service-test-").getFileName());
       kafka = EmbeddedKafka.start(root.resolve("kafka"));
       questDb = EmbeddedQuestDb.start(root.resolve("questdb"));
       kafka.createTopics(2, "raw_telemetry", "validated_telemetry", "telemetry_dlq");

@@ -27,12 +27,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged service through faults an operator meets on a gateway, one run after the other
- * on one ledger: at parallelism 8 QuestDB is down for 60 s mid-stream, readiness says so while it
+ * The packaged service through faults an operator meets on a gateway, one run after the other on
+ * one ledger: at parallelism 8 QuestDB is down for 60 s mid-stream, readiness says so while it
  * lasts and the pipeline catches up after; then the service is resized to 4 and back to 8 through
  * the savepoint it takes on SIGTERM, and its dedup state carries over each change. Each run is
- * drained and its counters read just before it stops with a savepoint, so that the runs'
- * counters add up to the ledger exactly.
+ * drained and its counters read just before it stops with a savepoint, so that the runs' counters
+ * add up to the ledger exactly.
  */
 @ExtendWith(RealServers.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,15 +41,16 @@ class ServiceFaultsIT {
   private static final Duration QUESTDB_OUTAGE = Duration.ofSeconds(60);
 
   /** Static: one directory for all phases, so that each run finds the savepoint of the last. */
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   // One per class, shared by the ordered phases; the real servers exist only from @BeforeAll on.
   private PipelineFixture fx;
   private SentLedger ledger;
   private DeliveryCheck check;
+
   /** The counters of each run, read before it stopped. */
   private final List<Span> runs = new ArrayList<>();
+
   private ServiceProcess service;
   private int runStart;
 
@@ -73,7 +74,9 @@ class ServiceFaultsIT {
     ledger.sendReadings(0, 5, 5);
     ledger.sendRejects("p8");
     service = start("p8", 8);
-    await("first readings stored").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+    await("first readings stored")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
         .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) > 0);
 
     fx.questDb().stop();
@@ -82,18 +85,25 @@ class ServiceFaultsIT {
       ledger.sendReadings(5, 10, 5);
       ledger.sendRepeatsOf(9, "outage");
       ledger.sendRejects("outage");
-      await("readiness reports the outage").atMost(Duration.ofSeconds(30))
+      await("readiness reports the outage")
+          .atMost(Duration.ofSeconds(30))
           .until(this::reportsQuestDbUnavailable);
       Duration rest = QUESTDB_OUTAGE.minusNanos(System.nanoTime() - stoppedAt);
-      await("readiness reports the outage while it lasts").during(rest)
-          .atMost(rest.plusSeconds(10)).until(this::reportsQuestDbUnavailable);
+      await("readiness reports the outage while it lasts")
+          .during(rest)
+          .atMost(rest.plusSeconds(10))
+          .until(this::reportsQuestDbUnavailable);
     } finally {
       fx.questDb().start();
     }
-    await("ready once QuestDB is back").atMost(Duration.ofSeconds(60))
+    await("ready once QuestDB is back")
+        .atMost(Duration.ofSeconds(60))
         .until(() -> service.get("/q/health/ready") == 200);
-    assertThat(ServiceProcess.check(service.body("/q/health/ready"), "questdb-sink")
-        .path("data").path("questdb").asText())
+    assertThat(
+            ServiceProcess.check(service.body("/q/health/ready"), "questdb-sink")
+                .path("data")
+                .path("questdb")
+                .asText())
         .isEqualTo("available");
     endRun("run at p=8 through the QuestDB outage");
   }
@@ -118,9 +128,9 @@ class ServiceFaultsIT {
   }
 
   /**
-   * Stops the service with its savepoint and starts it at another parallelism, as an operator
-   * would after resizing the gateway; then sends an exact and a near duplicate of each sensor's
-   * last reading before the change, and new readings.
+   * Stops the service with its savepoint and starts it at another parallelism, as an operator would
+   * after resizing the gateway; then sends an exact and a near duplicate of each sensor's last
+   * reading before the change, and new readings.
    */
   private void resizeTo(int parallelism, int lastReadingBefore, int from, int to) throws Exception {
     stopWithSavepoint();
@@ -165,7 +175,8 @@ class ServiceFaultsIT {
   private boolean reportsQuestDbUnavailable() throws Exception {
     ServiceProcess.Reply ready = service.fetch("/q/health/ready");
     JsonNode questDb = ServiceProcess.check(ready.body(), "questdb-sink");
-    return ready.status() == 503 && "DOWN".equals(questDb.path("status").asText())
+    return ready.status() == 503
+        && "DOWN".equals(questDb.path("status").asText())
         && "unavailable".equals(questDb.path("data").path("questdb").asText());
   }
 }

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process;
- * its output goes to a log file under {@code target/service-logs/}.
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process; its
+ * output goes to a log file under {@code target/service-logs/}.
  */
 final class ServiceProcess implements AutoCloseable {
   private final ChildProcess child;
@@ -49,31 +49,41 @@ final class ServiceProcess implements AutoCloseable {
     command.add("-jar");
     command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
     // Ready is what /q/health/ready says (awaitReady), not a line of its log.
-    ChildProcess child = ChildProcess.start(name, command, env,
-        Path.of("target", "service-logs").resolve(name + ".log"), ChildProcess.NO_READY_LINE);
+    ChildProcess child =
+        ChildProcess.start(
+            name,
+            command,
+            env,
+            Path.of("target", "service-logs").resolve(name + ".log"),
+            ChildProcess.NO_READY_LINE);
     return new ServiceProcess(child, port);
   }
 
   /**
-   * The service's properties for a fixture: its topics, table and group, checkpoints under
-   * {@code dir}, Flink's temporary files under {@code dir/work}.
+   * The service's properties for a fixture: its topics, table and group, checkpoints under {@code
+   * dir}, Flink's temporary files under {@code dir/work}.
    */
   static Map<String, String> properties(PipelineFixture fx, Path dir) {
     Map<String, String> props = new HashMap<>();
-    fx.options(dir.resolve("checkpoints")).asMap().forEach((k, v) -> props.put("telemetry." + k, v));
+    fx.options(dir.resolve("checkpoints"))
+        .asMap()
+        .forEach((k, v) -> props.put("telemetry." + k, v));
     props.put("telemetry.service.work-dir", dir.resolve("work").toString());
     return props;
   }
 
   /** Waits until the service reports ready; fails at once when it exits. */
   void awaitReady() {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-        .until(() -> {
-          if (!child.alive()) {
-            throw new AssertionError("service exited:\n" + output());
-          }
-          return get("/q/health/ready") == 200;
-        });
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              if (!child.alive()) {
+                throw new AssertionError("service exited:\n" + output());
+              }
+              return get("/q/health/ready") == 200;
+            });
   }
 
   /** Completed checkpoints of the running job, from {@code GET /api/checkpoints}. */
@@ -95,8 +105,12 @@ final class ServiceProcess implements AutoCloseable {
 
   int get(String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException | InterruptedException e) {
       return -1;
     }
@@ -110,9 +124,12 @@ final class ServiceProcess implements AutoCloseable {
   record Reply(int status, String body) {}
 
   Reply fetch(String path) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.body());
   }
 
@@ -132,11 +149,16 @@ final class ServiceProcess implements AutoCloseable {
   /** A request with HTTP basic credentials, or none when {@code user} is null. */
   HttpResponse<String> send(String method, String path, String user, String password)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-        .timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (user != null) {
-      request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
-          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+      request.header(
+          "Authorization",
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

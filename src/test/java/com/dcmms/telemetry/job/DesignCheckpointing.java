@@ -8,13 +8,20 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.CheckpointingMode;
 
-/** The original design's checkpointing, which the job's defaults and the cluster's config.yaml both carry. */
+/**
+ * The original design's checkpointing, which the job's defaults and the cluster's config.yaml both
+ * carry.
+ */
 public final class DesignCheckpointing {
   private DesignCheckpointing() {}
 
-  /** 30 s, EXACTLY_ONCE, 10 min timeout, 10 s pause, 2 concurrent, 3 failures tolerated, incremental, retained. */
+  /**
+   * 30 s, EXACTLY_ONCE, 10 min timeout, 10 s pause, 2 concurrent, 3 failures tolerated,
+   * incremental, retained.
+   */
   public static void assertCarriedBy(Configuration c) {
-    assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+        .isEqualTo(Duration.ofSeconds(30));
     assertThat(c.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE))
         .isEqualTo(CheckpointingMode.EXACTLY_ONCE);
     assertThat(c.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT)).isEqualTo(Duration.ofMinutes(10));

@@ -16,7 +16,8 @@ class KafkaClientSettingsTest {
 
   @Test
   void exactlyOnceLingersASecondInATransactionThatOutlivesTheCheckpoint() {
-    assertThat(settings(Map.of())).containsEntry("linger.ms", "1000")
+    assertThat(settings(Map.of()))
+        .containsEntry("linger.ms", "1000")
         .containsEntry("transaction.timeout.ms", Long.toString(15 * 60 * 1000))
         .containsEntry("compression.type", "lz4")
         .containsEntry("batch.size", "65536")
@@ -33,7 +34,9 @@ class KafkaClientSettingsTest {
 
   @Test
   void kafkaPropertiesOverrideOurs() {
-    assertThat(settings(Map.of("kafka.property.linger.ms", "5", "kafka.property.security.protocol", "SSL")))
+    assertThat(
+            settings(
+                Map.of("kafka.property.linger.ms", "5", "kafka.property.security.protocol", "SSL")))
         .containsEntry("linger.ms", "5")
         .containsEntry("security.protocol", "SSL");
   }
@@ -48,8 +51,10 @@ class KafkaClientSettingsTest {
 
   @Test
   void kafkaPropertiesOverrideTheSourcesSettingsToo() {
-    assertThat(TelemetryJob.consumerSettings(TelemetryJobOptions.fromMap(
-            Map.of("kafka.property.max.partition.fetch.bytes", "1048576"))))
+    assertThat(
+            TelemetryJob.consumerSettings(
+                TelemetryJobOptions.fromMap(
+                    Map.of("kafka.property.max.partition.fetch.bytes", "1048576"))))
         .containsEntry("max.partition.fetch.bytes", "1048576");
   }
 }

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input through the whole graph on a MiniCluster (parallelism 2, four partitions) with
- * in-memory edges: valid readings with duplicates, then every case of the bad-input corpus, then
- * a seeded fuzz of mutated events. Every rejected record is dead-lettered exactly once with its
+ * in-memory edges: valid readings with duplicates, then every case of the bad-input corpus, then a
+ * seeded fuzz of mutated events. Every rejected record is dead-lettered exactly once with its
  * reason, message and raw bytes, every distinct valid reading is stored and republished exactly
  * once, the job never restarts, and its own counters add up: in = stored + duplicates dropped +
  * dead letters. BadInputIT sends the corpus through the real broker and QuestDB.
@@ -47,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TelemetryJobBadInputTest {
   /** Fixed, so that every run sends the same mutations. */
   private static final long FUZZ_SEED = 20_260_601L;
+
   private static final int FUZZ_RECORDS = 300;
   private static final String ACCEPTED = BadInputCase.ACCEPTED;
   private static final String DUPLICATE = "DUPLICATE";
@@ -54,20 +55,21 @@ class TelemetryJobBadInputTest {
   private static final JobMetrics METRICS = new JobMetrics();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = InMemoryPipeline.miniCluster(2, 2, METRICS.configuration());
+  static final MiniClusterExtension FLINK =
+      InMemoryPipeline.miniCluster(2, 2, METRICS.configuration());
 
-  @TempDir
-  Path checkpoints;
+  @TempDir Path checkpoints;
 
   private final Collected out = Collected.create();
   private final RawFeed feed = new RawFeed(4);
   private final EventValidator validator = RawRecords.defaultValidator();
+
   /** What was sent, by where it landed ("partition@offset"). */
   private final Map<String, Sent> sent = new HashMap<>();
 
   /** A record sent and what the job must make of it: ACCEPTED, DUPLICATE or a reject reason. */
-  private record Sent(String key, String what, byte[] payload, String expected, String message,
-      String eventId) {}
+  private record Sent(
+      String key, String what, byte[] payload, String expected, String message, String eventId) {}
 
   @AfterEach
   void forget() {
@@ -126,8 +128,12 @@ class TelemetryJobBadInputTest {
     List<Sent> out = new ArrayList<>();
     for (int i = 0; i < FUZZ_RECORDS; i++) {
       Mutations.Mutation m = mutations.any(now, "fuzz-" + i);
-      out.add(predicted("fuzz-" + i, "fuzz " + i + " " + m.kind() + ": " + m.description(),
-          m.payload(), now));
+      out.add(
+          predicted(
+              "fuzz-" + i,
+              "fuzz " + i + " " + m.kind() + ": " + m.description(),
+              m.payload(),
+              now));
     }
     return out;
   }
@@ -163,8 +169,8 @@ class TelemetryJobBadInputTest {
       assertThat(d.sourceTopic).isEqualTo(RawFeed.TOPIC);
       assertThat(d.errorCode).as(s.what()).isEqualTo(s.expected());
       assertThat(d.errorMessage).as(s.what()).contains(s.message());
-      Contract.assertKeepsRawBytes(JSON.readTree(envelope.toJson(d)), s.payload(),
-          MAX_DEAD_LETTER_PAYLOAD);
+      Contract.assertKeepsRawBytes(
+          JSON.readTree(envelope.toJson(d)), s.payload(), MAX_DEAD_LETTER_PAYLOAD);
     }
     assertThat(seen).hasSize(expected);
   }
@@ -179,14 +185,16 @@ class TelemetryJobBadInputTest {
     double written = out.questDb().size();
 
     assertThat(in).as("in").isEqualTo(sent.size());
-    assertThat(in).as("in = stored + duplicates dropped + dead letters")
+    assertThat(in)
+        .as("in = stored + duplicates dropped + dead letters")
         .isEqualTo(written + dropped + deadLetters);
     assertThat(accepted + deadLetters).as("accepted + rejected").isEqualTo(in);
     assertThat(emitted).as("emitted").isEqualTo(written).isEqualTo(stored);
     assertThat(dropped).as("duplicates dropped").isEqualTo(duplicates);
     assertThat(deadLetters).as("dead letters").isEqualTo(rejected.size());
     for (RejectReason reason : RejectReason.values()) {
-      assertThat(METRICS.sum(id, "reason." + reason + ".telemetryRejected")).as(reason.name())
+      assertThat(METRICS.sum(id, "reason." + reason + ".telemetryRejected"))
+          .as(reason.name())
           .isEqualTo(rejected.stream().filter(s -> s.expected().equals(reason.name())).count());
     }
   }

@@ -36,12 +36,12 @@ class TelemetryJobCorpusTest {
   @RegisterExtension
   static final MiniClusterExtension FLINK = InMemoryPipeline.miniCluster(2, 2, new Configuration());
 
-  @TempDir
-  Path checkpoints;
+  @TempDir Path checkpoints;
 
   private final Collected out = Collected.create();
   private final RawFeed feed = new RawFeed(4);
-  private final long base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+  private final long base =
+      Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
 
   @AfterEach
   void forget() {
@@ -87,18 +87,39 @@ class TelemetryJobCorpusTest {
     noSite.remove("site_id");
     feed.add("bad", noSite.toString());
     rejected.put(noSite.toString(), "MISSING_FIELD");
-    ObjectNode stringValue = event("x3", base, "site-1", "asset-1", "temp-9", "TEMPERATURE", 0, "C");
+    ObjectNode stringValue =
+        event("x3", base, "site-1", "asset-1", "temp-9", "TEMPERATURE", 0, "C");
     stringValue.put("value", "12.5");
     feed.add("bad", stringValue.toString());
     rejected.put(stringValue.toString(), "WRONG_TYPE");
-    ObjectNode old = event("x4", base - Duration.ofDays(2).toMillis(), "site-1", "asset-1", "temp-9", "TEMPERATURE", 20, "C");
+    ObjectNode old =
+        event(
+            "x4",
+            base - Duration.ofDays(2).toMillis(),
+            "site-1",
+            "asset-1",
+            "temp-9",
+            "TEMPERATURE",
+            20,
+            "C");
     feed.add("bad", old.toString());
     rejected.put(old.toString(), "TIMESTAMP_TOO_OLD");
-    ObjectNode future = event("x5", System.currentTimeMillis() + Duration.ofHours(3).toMillis(), "site-1", "asset-1", "temp-9", "TEMPERATURE", 20, "C");
+    ObjectNode future =
+        event(
+            "x5",
+            System.currentTimeMillis() + Duration.ofHours(3).toMillis(),
+            "site-1",
+            "asset-1",
+            "temp-9",
+            "TEMPERATURE",
+            20,
+            "C");
     feed.add("bad", future.toString());
     rejected.put(future.toString(), "TIMESTAMP_IN_FUTURE");
-    String nan = event("x6", base, "site-1", "asset-1", "temp-9", "TEMPERATURE", 1, "C").toString()
-        .replace("\"value\":1.0", "\"value\":NaN");
+    String nan =
+        event("x6", base, "site-1", "asset-1", "temp-9", "TEMPERATURE", 1, "C")
+            .toString()
+            .replace("\"value\":1.0", "\"value\":NaN");
     feed.add("bad", nan);
     rejected.put(nan, "NON_FINITE_VALUE");
 
@@ -113,21 +134,48 @@ class TelemetryJobCorpusTest {
   }
 
   private void assertStoredReadings(List<TelemetryReading> readings) {
-    Map<String, TelemetryReading> byId = readings.stream()
-        .collect(Collectors.toMap(r -> r.eventId, Function.identity()));
+    Map<String, TelemetryReading> byId =
+        readings.stream().collect(Collectors.toMap(r -> r.eventId, Function.identity()));
     TelemetryReading t1 = byId.get("t1");
-    assertThat(List.of(t1.siteId, t1.assetId, t1.sensorId, t1.sensorType, t1.unit, t1.qualityFlag,
-        t1.source, t1.schemaVersion, t1.metadataJson)).containsExactly("site-1", "asset-1",
-        "temp-1", "TEMPERATURE", "C", "GOOD", "MQTT", "1.0.0", "{\"firmware\":\"1.2\",\"room\":\"B-12\"}");
+    assertThat(
+            List.of(
+                t1.siteId,
+                t1.assetId,
+                t1.sensorId,
+                t1.sensorType,
+                t1.unit,
+                t1.qualityFlag,
+                t1.source,
+                t1.schemaVersion,
+                t1.metadataJson))
+        .containsExactly(
+            "site-1",
+            "asset-1",
+            "temp-1",
+            "TEMPERATURE",
+            "C",
+            "GOOD",
+            "MQTT",
+            "1.0.0",
+            "{\"firmware\":\"1.2\",\"room\":\"B-12\"}");
     assertThat(t1.timestamp).isEqualTo(base);
     assertThat(t1.value).isEqualTo(20.0);
     assertThat(t1.processedAt).isGreaterThan(base);
     assertThat(byId.get("t5").value).isEqualTo(200.0);
     assertThat(byId.get("t5").qualityFlag).isEqualTo("OUT_OF_RANGE");
     TelemetryReading p1 = byId.get("p1");
-    assertThat(List.of(p1.siteId, p1.assetId, p1.sensorId, p1.sensorType, p1.unit, p1.qualityFlag,
-        p1.source, p1.schemaVersion)).containsExactly("site-2", "asset-7", "press-1", "PRESSURE",
-        "kPa", "BAD", "MODBUS", "1.1.0");
+    assertThat(
+            List.of(
+                p1.siteId,
+                p1.assetId,
+                p1.sensorId,
+                p1.sensorType,
+                p1.unit,
+                p1.qualityFlag,
+                p1.source,
+                p1.schemaVersion))
+        .containsExactly(
+            "site-2", "asset-7", "press-1", "PRESSURE", "kPa", "BAD", "MODBUS", "1.1.0");
     assertThat(p1.metadataJson).isNull();
     assertThat(p1.value).isEqualTo(500.0);
     assertThat(p1.timestamp).isEqualTo(base + 5_000);

@@ -30,7 +30,9 @@ class TelemetryJobGraphTest {
   }
 
   private static StreamNode node(StreamGraph g, String name) {
-    return g.getStreamNodes().stream().filter(n -> n.getOperatorName().equals(name)).findFirst()
+    return g.getStreamNodes().stream()
+        .filter(n -> n.getOperatorName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no operator " + name + " in " + g.getStreamNodes()));
   }
 
@@ -53,7 +55,8 @@ class TelemetryJobGraphTest {
     assertThat(node(g, "dedup").getParallelism()).isEqualTo(8);
     assertThat(node(g, "validated: Writer").getParallelism()).isEqualTo(8);
     // More writers than subtasks cannot be: capped at the parallelism, without a shuffle.
-    StreamNode capped = node(graph(Map.of("parallelism", "4", "questdb.writers", "16")), "QuestDB: Writer");
+    StreamNode capped =
+        node(graph(Map.of("parallelism", "4", "questdb.writers", "16")), "QuestDB: Writer");
     assertThat(capped.getParallelism()).isEqualTo(4);
     assertThat(capped.getInEdges().get(0).getPartitioner().toString()).isEqualTo("FORWARD");
   }
@@ -76,18 +79,28 @@ class TelemetryJobGraphTest {
 
   @Test
   void inMemoryEdgesGiveTheSameGraphAsTheRealOnes() {
-    TelemetryJobOptions o = TelemetryJobOptions.fromMap(Map.of("parallelism", "4",
-        "questdb.writers", "2", "kafka.dead-letter-writers", "1"));
+    TelemetryJobOptions o =
+        TelemetryJobOptions.fromMap(
+            Map.of("parallelism", "4", "questdb.writers", "2", "kafka.dead-letter-writers", "1"));
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(TelemetryJob.flinkConfiguration(o));
     try (Collected out = Collected.create()) {
-      TelemetryJob.wire(TelemetryJob.read(env, new RawFeedSource(new RawFeed(4),
-          TelemetryJob.deserializer(o), Boundedness.BOUNDED, "graph"), o), out.outputs(), o);
+      TelemetryJob.wire(
+          TelemetryJob.read(
+              env,
+              new RawFeedSource(
+                  new RawFeed(4), TelemetryJob.deserializer(o), Boundedness.BOUNDED, "graph"),
+              o),
+          out.outputs(),
+          o);
     }
-    StreamGraph real = graph(Map.of("parallelism", "4", "questdb.writers", "2",
-        "kafka.dead-letter-writers", "1"));
-    assertThat(shape(env.getStreamGraph())).isEqualTo(shape(real))
-        .contains("raw-telemetry-source raw 4", "dedup dedup 4 HASH",
+    StreamGraph real =
+        graph(Map.of("parallelism", "4", "questdb.writers", "2", "kafka.dead-letter-writers", "1"));
+    assertThat(shape(env.getStreamGraph()))
+        .isEqualTo(shape(real))
+        .contains(
+            "raw-telemetry-source raw 4",
+            "dedup dedup 4 HASH",
             "questdb-sink QuestDB: Writer 2 RESCALE",
             "dead-letter-sink dead letters: Writer 1 REBALANCE");
   }
@@ -99,10 +112,19 @@ class TelemetryJobGraphTest {
   private static List<String> shape(StreamGraph g) {
     return g.getStreamNodes().stream()
         .filter(n -> !n.getOperatorName().endsWith(": Committer"))
-        .map(n -> (n.getTransformationUID() + " " + n.getOperatorName().replaceFirst("^Source: ", "")
-            + " " + n.getParallelism() + n.getInEdges().stream()
-                .map(e -> " " + e.getPartitioner()).collect(Collectors.joining())).trim())
-        .sorted().toList();
+        .map(
+            n ->
+                (n.getTransformationUID()
+                        + " "
+                        + n.getOperatorName().replaceFirst("^Source: ", "")
+                        + " "
+                        + n.getParallelism()
+                        + n.getInEdges().stream()
+                            .map(e -> " " + e.getPartitioner())
+                            .collect(Collectors.joining()))
+                    .trim())
+        .sorted()
+        .toList();
   }
 
   @Test

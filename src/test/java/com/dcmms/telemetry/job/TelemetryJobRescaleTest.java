@@ -34,12 +34,12 @@ class TelemetryJobRescaleTest {
   @RegisterExtension
   static final MiniClusterExtension FLINK = InMemoryPipeline.miniCluster(1, 3, new Configuration());
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final Collected out = Collected.create();
   private final RawFeed feed = new RawFeed(4);
-  private final long base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+  private final long base =
+      Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
 
   @AfterEach
   void forget() {
@@ -60,26 +60,35 @@ class TelemetryJobRescaleTest {
     feed.addAll(Events.series(10, 15, SENSORS, base, "site-r", "PRESSURE"));
     runUntil(1, savepoint, SENSORS * 15);
 
-    List<String> expected = Events.series(0, 15, SENSORS, base, "site-r", "PRESSURE").stream()
-        .map(e -> e.get("event_id").asText()).toList();
+    List<String> expected =
+        Events.series(0, 15, SENSORS, base, "site-r", "PRESSURE").stream()
+            .map(e -> e.get("event_id").asText())
+            .toList();
     assertThat(out.storedIds()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(out.validatedIds()).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   /**
-   * Runs the job at a parallelism until both outputs hold the expected readings, then stops it
-   * with a savepoint: nothing more arrives after it.
+   * Runs the job at a parallelism until both outputs hold the expected readings, then stops it with
+   * a savepoint: nothing more arrives after it.
    */
   private String runUntil(int parallelism, String restoreFrom, int expected) throws Exception {
-    TelemetryJobOptions options = InMemoryPipeline.options(dir.resolve("checkpoints"),
-        Map.of("parallelism", Integer.toString(parallelism)));
+    TelemetryJobOptions options =
+        InMemoryPipeline.options(
+            dir.resolve("checkpoints"), Map.of("parallelism", Integer.toString(parallelism)));
     JobClient job = InMemoryPipeline.start(feed, out, options, restoreFrom);
     String savepoint;
     try {
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> out.questDb().size() >= expected && out.validated().size() >= expected);
-      savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-          SavepointFormatType.CANONICAL).get();
+      savepoint =
+          job.stopWithSavepoint(
+                  false,
+                  dir.resolve("savepoints").toUri().toString(),
+                  SavepointFormatType.CANONICAL)
+              .get();
     } catch (Exception | AssertionError e) {
       job.cancel().get();
       throw e;

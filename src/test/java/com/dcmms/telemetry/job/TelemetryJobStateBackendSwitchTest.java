@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * State written under one state backend and read by the other, as when the service (heap state)
  * takes over from an earlier version (RocksDB) or a site moves to RocksDB: canonical savepoints
- * carry the state across in both directions with dedup intact (a near duplicate of a reading
- * sent before is dropped), and a checkpoint in the other backend's format is recognised as such.
+ * carry the state across in both directions with dedup intact (a near duplicate of a reading sent
+ * before is dropped), and a checkpoint in the other backend's format is recognised as such.
  * In-memory edges, parallelism 2; every reading is stored and republished exactly once.
  */
 class TelemetryJobStateBackendSwitchTest {
@@ -41,12 +41,12 @@ class TelemetryJobStateBackendSwitchTest {
   @RegisterExtension
   static final MiniClusterExtension FLINK = InMemoryPipeline.miniCluster(1, 2, new Configuration());
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final Collected out = Collected.create();
   private final RawFeed feed = new RawFeed(4);
-  private final long base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+  private final long base =
+      Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
 
   @AfterEach
   void forget() {
@@ -70,7 +70,8 @@ class TelemetryJobStateBackendSwitchTest {
     // cannot read (its restore fails on the heap's key-group format), so the service refuses it.
     Path checkpoint = awaitCheckpointAfterRows(heap);
     heap.cancel().get();
-    assertThat(SnapshotCompatibility.format(checkpoint)).isEqualTo(SnapshotCompatibility.Format.HASHMAP);
+    assertThat(SnapshotCompatibility.format(checkpoint))
+        .isEqualTo(SnapshotCompatibility.Format.HASHMAP);
     assertThatThrownBy(() -> SnapshotCompatibility.requireRestorable(checkpoint, "rocksdb"))
         .isInstanceOf(IllegalStateException.class);
 
@@ -91,25 +92,31 @@ class TelemetryJobStateBackendSwitchTest {
       again.cancel().get();
     }
 
-    List<String> expected = Events.series(0, 20, SENSORS, base, "site-s", "PRESSURE").stream()
-        .map(e -> e.get("event_id").asText()).toList();
+    List<String> expected =
+        Events.series(0, 20, SENSORS, base, "site-s", "PRESSURE").stream()
+            .map(e -> e.get("event_id").asText())
+            .toList();
     assertThat(out.storedIds()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(out.validatedIds()).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   private String stopWithSavepoint(JobClient job) throws Exception {
-    return job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-        SavepointFormatType.CANONICAL).get();
+    return job.stopWithSavepoint(
+            false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+        .get();
   }
 
   private JobClient start(String backend, String restoreFrom) throws Exception {
-    TelemetryJobOptions options = InMemoryPipeline.options(dir.resolve("checkpoints"),
-        Map.of("parallelism", "2", "state.backend", backend));
+    TelemetryJobOptions options =
+        InMemoryPipeline.options(
+            dir.resolve("checkpoints"), Map.of("parallelism", "2", "state.backend", backend));
     return InMemoryPipeline.start(feed, out, options, restoreFrom);
   }
 
   private void awaitRows(int expected) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> out.questDb().size() >= expected && out.validated().size() >= expected);
   }
 
@@ -117,8 +124,10 @@ class TelemetryJobStateBackendSwitchTest {
   private Path awaitCheckpointAfterRows(JobClient job) {
     String jobDir = dir.resolve("checkpoints").resolve(job.getJobID().toString()).toString();
     Optional<Path> first = SnapshotFinder.newest(jobDir, dir.resolve("none").toString());
-    return await().atMost(Duration.ofMinutes(1)).until(
-        () -> SnapshotFinder.newest(jobDir, dir.resolve("none").toString()).orElse(null),
-        p -> p != null && !Optional.of(p).equals(first));
+    return await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () -> SnapshotFinder.newest(jobDir, dir.resolve("none").toString()).orElse(null),
+            p -> p != null && !Optional.of(p).equals(first));
   }
 }

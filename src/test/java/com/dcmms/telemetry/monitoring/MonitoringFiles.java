@@ -36,7 +36,8 @@ public final class MonitoringFiles {
     Map<String, String> queries = new LinkedHashMap<>();
     for (JsonNode group : readYaml(RULES).path("groups")) {
       for (JsonNode rule : group.path("rules")) {
-        queries.put(rule.path("alert").asText(rule.path("record").asText()), rule.path("expr").asText());
+        queries.put(
+            rule.path("alert").asText(rule.path("record").asText()), rule.path("expr").asText());
       }
     }
     return queries;
@@ -52,21 +53,26 @@ public final class MonitoringFiles {
     Map<String, String> all = new LinkedHashMap<>();
     dashboardQueries().forEach((where, expr) -> all.put("dashboard " + where, expr));
     alertQueries().forEach((where, expr) -> all.put("alert " + where, expr));
-    all.forEach((where, expr) -> {
-      for (PromQl.Selector selector : PromQl.selectors(expr)) {
-        if (names.stream().noneMatch(selector::matches)) {
-          missing.add(where + ": " + selector);
-        }
-      }
-    });
+    all.forEach(
+        (where, expr) -> {
+          for (PromQl.Selector selector : PromQl.selectors(expr)) {
+            if (names.stream().noneMatch(selector::matches)) {
+              missing.add(where + ": " + selector);
+            }
+          }
+        });
     return missing;
   }
 
   /** Every metric name (or name pattern) the dashboard and the alerts read. */
   public static Set<String> queriedMetrics() {
     Set<String> selectors = new TreeSet<>();
-    dashboardQueries().values().forEach(e -> PromQl.selectors(e).forEach(s -> selectors.add(s.toString())));
-    alertQueries().values().forEach(e -> PromQl.selectors(e).forEach(s -> selectors.add(s.toString())));
+    dashboardQueries()
+        .values()
+        .forEach(e -> PromQl.selectors(e).forEach(s -> selectors.add(s.toString())));
+    alertQueries()
+        .values()
+        .forEach(e -> PromQl.selectors(e).forEach(s -> selectors.add(s.toString())));
     return selectors;
   }
 

@@ -8,13 +8,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Just enough of PromQL to find the metrics an expression reads: its vector selectors, by name
- * or by a {@code __name__=~"…"} pattern. promtool parses the same expressions for real
- * ({@code PromtoolTest}), so this never has to judge syntax.
+ * Just enough of PromQL to find the metrics an expression reads: its vector selectors, by name or
+ * by a {@code __name__=~"…"} pattern. promtool parses the same expressions for real ({@code
+ * PromtoolTest}), so this never has to judge syntax.
  */
 final class PromQl {
-  private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring",
-      "group_left", "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right",
+          "and",
+          "or",
+          "unless",
+          "bool",
+          "offset",
+          "inf",
+          "nan");
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
   private static final Pattern NAME_MATCHER =
       Pattern.compile("__name__\\s*(=~|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -41,9 +54,10 @@ final class PromQl {
       found.add(new Selector(byName.group(2).replace("\\\\", "\\"), byName.group(1).equals("=~")));
     }
     String rest = STRING.matcher(expr).replaceAll("\"\"");
-    rest = rest.replaceAll("\\{[^}]*}", " ");          // label matchers
-    rest = rest.replaceAll("\\[[^]]*]", " ");          // ranges and subqueries
-    rest = rest.replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+    rest = rest.replaceAll("\\{[^}]*}", " "); // label matchers
+    rest = rest.replaceAll("\\[[^]]*]", " "); // ranges and subqueries
+    rest =
+        rest.replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
     Matcher id = IDENTIFIER.matcher(rest);
     while (id.find()) {
       String word = id.group();
@@ -63,12 +77,16 @@ final class PromQl {
   /** The names of the series of a Prometheus text exposition (comments left out). */
   static Set<String> seriesNames(String scrape) {
     Set<String> names = new TreeSet<>();
-    scrape.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(l -> {
-      Matcher m = IDENTIFIER.matcher(l);
-      if (m.lookingAt()) {
-        names.add(m.group());
-      }
-    });
+    scrape
+        .lines()
+        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .forEach(
+            l -> {
+              Matcher m = IDENTIFIER.matcher(l);
+              if (m.lookingAt()) {
+                names.add(m.group());
+              }
+            });
     return names;
   }
 }

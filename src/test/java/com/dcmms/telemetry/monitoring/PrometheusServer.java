@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Prometheus server (Debian's {@code prometheus} package) on a free loopback port, with
- * its data in a temporary directory, scraping one target every second and evaluating the
- * shipped alert rules every second. Its log goes to {@code target/prometheus-logs/<name>.log}.
+ * A real Prometheus server (Debian's {@code prometheus} package) on a free loopback port, with its
+ * data in a temporary directory, scraping one target every second and evaluating the shipped alert
+ * rules every second. Its log goes to {@code target/prometheus-logs/<name>.log}.
  */
 public final class PrometheusServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,45 +36,59 @@ public final class PrometheusServer implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts Prometheus scraping {@code metricsPath} on {@code target} (host:port); waits until it is ready. */
+  /**
+   * Starts Prometheus scraping {@code metricsPath} on {@code target} (host:port); waits until it is
+   * ready.
+   */
   public static PrometheusServer start(String name, Path dir, String target, String metricsPath)
       throws IOException {
     Path binary = onPath("prometheus");
     int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
     Files.createDirectories(dir);
-    Path config = Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
-        "global:",
-        "  scrape_interval: 1s",
-        "  scrape_timeout: 1s",
-        "  evaluation_interval: 1s",
-        "rule_files:",
-        "  - " + MonitoringFiles.RULES.toAbsolutePath(),
-        "scrape_configs:",
-        "  - job_name: " + name,
-        "    metrics_path: " + metricsPath,
-        "    static_configs:",
-        "      - targets: ['" + target + "']",
-        ""), StandardCharsets.UTF_8);
+    Path config =
+        Files.writeString(
+            dir.resolve("prometheus.yml"),
+            String.join(
+                "\n",
+                "global:",
+                "  scrape_interval: 1s",
+                "  scrape_timeout: 1s",
+                "  evaluation_interval: 1s",
+                "rule_files:",
+                "  - " + MonitoringFiles.RULES.toAbsolutePath(),
+                "scrape_configs:",
+                "  - job_name: " + name,
+                "    metrics_path: " + metricsPath,
+                "    static_configs:",
+                "      - targets: ['" + target + "']",
+                ""),
+            StandardCharsets.UTF_8);
     Path log = Files.createDirectories(Path.of("target", "prometheus-logs")).resolve(name + ".log");
-    List<String> command = new ArrayList<>(List.of(binary.toString(),
-        "--config.file=" + config,
-        "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port));
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     PrometheusServer server = new PrometheusServer(process, "http://127.0.0.1:" + port, log);
     try {
-      await("Prometheus ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-          .until(() -> {
-            if (!process.isAlive()) {
-              throw new AssertionError("Prometheus exited:\n" + server.output());
-            }
-            return server.status("/-/ready") == 200;
-          });
+      await("Prometheus ready")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new AssertionError("Prometheus exited:\n" + server.output());
+                }
+                return server.status("/-/ready") == 200;
+              });
     } catch (RuntimeException | AssertionError e) {
       server.close();
       throw e;
@@ -89,25 +103,40 @@ public final class PrometheusServer implements AutoCloseable {
     return alerts;
   }
 
-  /** The health of every scrape target ({@code up}, {@code down}, {@code unknown}) and its last error. */
+  /**
+   * The health of every scrape target ({@code up}, {@code down}, {@code unknown}) and its last
+   * error.
+   */
   public List<String> targetHealth() throws IOException, InterruptedException {
     List<String> health = new ArrayList<>();
-    get("/api/v1/targets").at("/data/activeTargets").forEach(t -> health.add(
-        t.path("health").asText() + (t.path("lastError").asText().isEmpty() ? ""
-            : " (" + t.path("lastError").asText() + ")")));
+    get("/api/v1/targets")
+        .at("/data/activeTargets")
+        .forEach(
+            t ->
+                health.add(
+                    t.path("health").asText()
+                        + (t.path("lastError").asText().isEmpty()
+                            ? ""
+                            : " (" + t.path("lastError").asText() + ")")));
     return health;
   }
 
-  /** The type Prometheus recorded for a metric from its scrapes ({@code /api/v1/metadata}); empty if unknown. */
+  /**
+   * The type Prometheus recorded for a metric from its scrapes ({@code /api/v1/metadata}); empty if
+   * unknown.
+   */
   public String metadataType(String metric) throws IOException, InterruptedException {
-    return get("/api/v1/metadata?metric=" + java.net.URLEncoder.encode(metric, StandardCharsets.UTF_8))
-        .at("/data/" + metric + "/0/type").asText();
+    return get("/api/v1/metadata?metric="
+            + java.net.URLEncoder.encode(metric, StandardCharsets.UTF_8))
+        .at("/data/" + metric + "/0/type")
+        .asText();
   }
 
   /** The value of an instant query's first sample; NaN when the result is empty. */
   public double query(String promql) throws IOException, InterruptedException {
-    JsonNode result = get("/api/v1/query?query="
-        + java.net.URLEncoder.encode(promql, StandardCharsets.UTF_8)).at("/data/result");
+    JsonNode result =
+        get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, StandardCharsets.UTF_8))
+            .at("/data/result");
     return result.isEmpty() ? Double.NaN : result.get(0).at("/value/1").asDouble();
   }
 
@@ -120,19 +149,27 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("Prometheus answered " + response.statusCode() + " to " + path + ": "
-          + response.body());
+      throw new IOException(
+          "Prometheus answered " + response.statusCode() + " to " + path + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }
 
   private int status(String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(URI.create(baseUrl + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
@@ -149,8 +186,10 @@ public final class PrometheusServer implements AutoCloseable {
         return candidate;
       }
     }
-    throw new AssertionError(name + " is not on the PATH: install Debian's prometheus package "
-        + "(apt-get install -y prometheus), as .ci/run does");
+    throw new AssertionError(
+        name
+            + " is not on the PATH: install Debian's prometheus package "
+            + "(apt-get install -y prometheus), as .ci/run does");
   }
 
   @Override

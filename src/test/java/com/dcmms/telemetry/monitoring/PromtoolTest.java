@@ -18,9 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * dashboard's queries pass promtool, Prometheus's own checker.
  */
 class PromtoolTest {
-  static final List<String> ALERTS = List.of("TelemetryJobNotRunning", "TelemetryJobRestarting",
-      "TelemetryNoCompletedCheckpoint", "TelemetryCheckpointsFailing", "TelemetryQuestDbUnavailable",
-      "TelemetryHighRejectionRatio", "TelemetryConsumerLagGrowing", "TelemetryBackpressure");
+  static final List<String> ALERTS =
+      List.of(
+          "TelemetryJobNotRunning",
+          "TelemetryJobRestarting",
+          "TelemetryNoCompletedCheckpoint",
+          "TelemetryCheckpointsFailing",
+          "TelemetryQuestDbUnavailable",
+          "TelemetryHighRejectionRatio",
+          "TelemetryConsumerLagGrowing",
+          "TelemetryBackpressure");
 
   @Test
   void theRulesFileHoldsTheAlertsAndPassesPromtoolCheckRules() throws Exception {
@@ -36,7 +43,8 @@ class PromtoolTest {
     for (JsonNode rule : rules()) {
       String name = rule.path("alert").asText();
       assertThat(rule.at("/labels/severity").asText()).as(name).isIn("critical", "warning");
-      assertThat(rule.at("/annotations/runbook_url").asText()).as(name)
+      assertThat(rule.at("/annotations/runbook_url").asText())
+          .as(name)
           .matches("docs/operations\\.md#[a-z0-9-]+");
       assertThat(rule.at("/annotations/summary").asText()).as(name).isNotBlank();
     }
@@ -62,7 +70,8 @@ class PromtoolTest {
 
   @Test
   void theComposeProfilesPrometheusConfigurationPassesPromtoolCheckConfig() throws Exception {
-    Promtool.Result check = Promtool.run("check", "config", MonitoringFiles.PROMETHEUS_CONFIG.toString());
+    Promtool.Result check =
+        Promtool.run("check", "config", MonitoringFiles.PROMETHEUS_CONFIG.toString());
 
     assertThat(check.exitCode()).as(check.toString()).isZero();
     assertThat(check.output()).contains("SUCCESS: " + ALERTS.size() + " rules found");
@@ -78,8 +87,13 @@ class PromtoolTest {
     for (String expr : queries.values()) {
       // Grafana's own variable, which it replaces before sending the query.
       String promql = expr.replace("$__rate_interval", "1m");
-      rules.append("      - record: dashboard_query_").append(i++).append('\n')
-          .append("        expr: '").append(promql.replace("'", "''")).append("'\n");
+      rules
+          .append("      - record: dashboard_query_")
+          .append(i++)
+          .append('\n')
+          .append("        expr: '")
+          .append(promql.replace("'", "''"))
+          .append("'\n");
     }
     Path file = Files.writeString(dir.resolve("dashboard-queries.yml"), rules);
 
@@ -93,14 +107,23 @@ class PromtoolTest {
   void theDashboardCoversWhatTheIssueAsksFor() {
     Set<String> metrics = MonitoringFiles.queriedMetrics();
     String op = "flink_taskmanager_job_task_operator_";
-    assertThat(metrics).contains(op + "telemetryAccepted", op + "questdbRowsWritten",
-        op + "reason_telemetryRejected", op + "kind_telemetryDuplicatesDropped",
-        op + "telemetryOutOfRange", op + "questdbRetries", op + "questdbUnavailable",
-        "flink_jobmanager_job_lastCheckpointDuration", "flink_jobmanager_job_lastCheckpointSize",
-        "flink_jobmanager_job_lastCheckpointCompletedTimestamp",
-        "flink_jobmanager_job_numberOfFailedCheckpoints",
-        "flink_taskmanager_job_task_backPressuredTimeMsPerSecond", op + "pendingRecords",
-        "flink_jobmanager_job_numRestarts", "flink_taskmanager_Status_JVM_Memory_Heap_Max");
+    assertThat(metrics)
+        .contains(
+            op + "telemetryAccepted",
+            op + "questdbRowsWritten",
+            op + "reason_telemetryRejected",
+            op + "kind_telemetryDuplicatesDropped",
+            op + "telemetryOutOfRange",
+            op + "questdbRetries",
+            op + "questdbUnavailable",
+            "flink_jobmanager_job_lastCheckpointDuration",
+            "flink_jobmanager_job_lastCheckpointSize",
+            "flink_jobmanager_job_lastCheckpointCompletedTimestamp",
+            "flink_jobmanager_job_numberOfFailedCheckpoints",
+            "flink_taskmanager_job_task_backPressuredTimeMsPerSecond",
+            op + "pendingRecords",
+            "flink_jobmanager_job_numRestarts",
+            "flink_taskmanager_Status_JVM_Memory_Heap_Max");
     assertThat(metrics).anyMatch(m -> m.contains("GarbageCollector"));
     JsonNode dashboard = MonitoringFiles.readJson(MonitoringFiles.DASHBOARD);
     assertThat(dashboard.path("uid").asText()).isEqualTo("dcmms-telemetry-pipeline");
@@ -112,9 +135,12 @@ class PromtoolTest {
 
   @Test
   void findsTheMetricsAQueryReadsAndReportsARenamedOne() {
-    assertThat(PromQl.selectors("sum by (reason) (rate(a_b{reason=\"x y\"}[$__rate_interval])) "
-        + "/ clamp_min(sum(rate(c[5m] offset 1h)), 1e-9) and on (job_name) time() - d > 0.5"))
-        .extracting(PromQl.Selector::toString).containsExactly("a_b", "c", "d");
+    assertThat(
+            PromQl.selectors(
+                "sum by (reason) (rate(a_b{reason=\"x y\"}[$__rate_interval])) "
+                    + "/ clamp_min(sum(rate(c[5m] offset 1h)), 1e-9) and on (job_name) time() - d > 0.5"))
+        .extracting(PromQl.Selector::toString)
+        .containsExactly("a_b", "c", "d");
     assertThat(PromQl.selectors("sum by (__name__) ({__name__=~\"flink_.+_Time\", x=\"y\"})"))
         .containsExactly(new PromQl.Selector("flink_.+_Time", true));
 
@@ -122,12 +148,14 @@ class PromtoolTest {
     assertThat(PromQl.seriesNames(scrape)).containsExactly("a", "flink_gc_Time");
     assertThat(PromQl.selectors("rate(b[1m]) + {__name__=~\"flink_.+_Time\"}"))
         .filteredOn(s -> PromQl.seriesNames(scrape).stream().noneMatch(s::matches))
-        .extracting(PromQl.Selector::toString).containsExactly("b");
+        .extracting(PromQl.Selector::toString)
+        .containsExactly("b");
   }
 
   private static List<JsonNode> rules() {
     List<JsonNode> rules = new ArrayList<>();
-    MonitoringFiles.readYaml(MonitoringFiles.RULES).path("groups")
+    MonitoringFiles.readYaml(MonitoringFiles.RULES)
+        .path("groups")
         .forEach(g -> g.path("rules").forEach(rules::add));
     return rules;
   }

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
- * A child process (servers, the packaged service) that tests and tools start: its output goes to
- * a log file, its first line that passes a test is its ready line, it is spoken to on stdin,
- * measured from /proc and restartable.
+ * A child process (servers, the packaged service) that tests and tools start: its output goes to a
+ * log file, its first line that passes a test is its ready line, it is spoken to on stdin, measured
+ * from /proc and restartable.
  */
 public final class ChildProcess implements AutoCloseable {
   /** For a child whose readiness is asked otherwise (an HTTP health check, say). */
@@ -38,13 +38,18 @@ public final class ChildProcess implements AutoCloseable {
   private volatile Thread pump;
   private volatile CompletableFuture<String> firstMatch;
   private volatile Answer pending;
+
   /** CPU seconds of the processes this one replaced: a restart must not reset the account. */
   private volatile double earlierCpuSeconds;
 
   /** A command's expected answer: the first line that passes {@code test}. */
   private record Answer(Predicate<String> test, CompletableFuture<String> line) {}
 
-  private ChildProcess(String name, List<String> command, Map<String, String> env, Path log,
+  private ChildProcess(
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      Path log,
       Predicate<String> ready) {
     this.name = name;
     this.command = List.copyOf(command);
@@ -54,11 +59,12 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} with {@code env} added to this JVM's environment; its lines go to
-   * {@code log}, the first that passes {@code ready} completes {@link #awaitReady}.
+   * Starts {@code command} with {@code env} added to this JVM's environment; its lines go to {@code
+   * log}, the first that passes {@code ready} completes {@link #awaitReady}.
    */
-  public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log,
-      Predicate<String> ready) throws IOException {
+  public static ChildProcess start(
+      String name, List<String> command, Map<String, String> env, Path log, Predicate<String> ready)
+      throws IOException {
     Files.createDirectories(log.toAbsolutePath().getParent());
     ChildProcess child = new ChildProcess(name, command, env, log, ready);
     child.launch(false);
@@ -98,8 +104,11 @@ public final class ChildProcess implements AutoCloseable {
     launch(true);
   }
 
-  /** Stops it as {@link #stop} does, then starts it again with {@code changes} to its environment. */
-  public synchronized void restart(Map<String, String> changes) throws IOException, InterruptedException {
+  /**
+   * Stops it as {@link #stop} does, then starts it again with {@code changes} to its environment.
+   */
+  public synchronized void restart(Map<String, String> changes)
+      throws IOException, InterruptedException {
     double cpu = cpuSeconds();
     stop(Duration.ofSeconds(60));
     pump.join(10_000);
@@ -109,11 +118,14 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   private void pump(Process p, CompletableFuture<String> match, boolean append) {
-    StandardOpenOption[] mode = append
-        ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-        : new StandardOpenOption[0];
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8, mode), true)) {
+    StandardOpenOption[] mode =
+        append
+            ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+            : new StandardOpenOption[0];
+    try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter out =
+            new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8, mode), true)) {
       if (append) {
         out.println("---- " + name + " restarted (pid " + p.pid() + ") ----");
       }
@@ -131,12 +143,13 @@ public final class ChildProcess implements AutoCloseable {
       match.completeExceptionally(e);
     }
     String exit = p.isAlive() ? "(running)" : Integer.toString(p.exitValue());
-    match.completeExceptionally(new IOException(name + " exited with " + exit + " before it was ready; see " + log));
+    match.completeExceptionally(
+        new IOException(name + " exited with " + exit + " before it was ready; see " + log));
   }
 
   /**
-   * Waits for the ready line and returns it; fails when the child exits first or after
-   * {@code timeout}, when it is killed, so that no half-started child is left behind.
+   * Waits for the ready line and returns it; fails when the child exits first or after {@code
+   * timeout}, when it is killed, so that no half-started child is left behind.
    */
   public String awaitReady(Duration timeout) {
     try {
@@ -147,8 +160,12 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** Writes {@code line} to its stdin and waits for the first output line that passes {@code answer}. */
-  public synchronized String ask(String line, Predicate<String> answer, Duration timeout) throws IOException {
+  /**
+   * Writes {@code line} to its stdin and waits for the first output line that passes {@code
+   * answer}.
+   */
+  public synchronized String ask(String line, Predicate<String> answer, Duration timeout)
+      throws IOException {
     Answer a = new Answer(answer, new CompletableFuture<>());
     pending = a;
     try {
@@ -165,10 +182,19 @@ public final class ChildProcess implements AutoCloseable {
     try {
       return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException(name + " " + what + " after " + timeout.toSeconds() + " s; see " + log
-          + "; its last lines:\n" + tail(40));
+      throw new IllegalStateException(
+          name
+              + " "
+              + what
+              + " after "
+              + timeout.toSeconds()
+              + " s; see "
+              + log
+              + "; its last lines:\n"
+              + tail(40));
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage() + "; its last lines:\n" + tail(40), e.getCause());
+      throw new IllegalStateException(
+          e.getCause().getMessage() + "; its last lines:\n" + tail(40), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while " + name + " was awaited", e);
@@ -237,13 +263,14 @@ public final class ChildProcess implements AutoCloseable {
 
   /** User plus system CPU time in seconds, of this process and of those it replaced. */
   public double cpuSeconds() {
-    return earlierCpuSeconds + process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    return earlierCpuSeconds
+        + process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
   }
 
   /**
-   * SIGTERM; returns whether it exited within {@code timeout}. Sent through its
-   * {@link ProcessHandle}: {@link Process#destroy} would also close the pipe of its output, and
-   * what it prints while it shuts down would be lost.
+   * SIGTERM; returns whether it exited within {@code timeout}. Sent through its {@link
+   * ProcessHandle}: {@link Process#destroy} would also close the pipe of its output, and what it
+   * prints while it shuts down would be lost.
    */
   public boolean terminate(Duration timeout) throws InterruptedException {
     Process p = process;

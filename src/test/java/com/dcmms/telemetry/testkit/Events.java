@@ -19,8 +19,15 @@ public final class Events {
   private Events() {}
 
   /** A valid event of the contract; tests change fields from here. */
-  public static ObjectNode event(String eventId, long timestamp, String site, String asset,
-      String sensor, String type, double value, String unit) {
+  public static ObjectNode event(
+      String eventId,
+      long timestamp,
+      String site,
+      String asset,
+      String sensor,
+      String type,
+      double value,
+      String unit) {
     ObjectNode e = JSON.createObjectNode();
     e.put("event_id", eventId);
     e.put("timestamp", timestamp);
@@ -35,7 +42,10 @@ public final class Events {
 
   /** The record key the MQTT bridge gives an event: {@code site_id:asset_id:sensor_id}. */
   public static String key(ObjectNode event) {
-    return event.path("site_id").asText() + ':' + event.path("asset_id").asText() + ':'
+    return event.path("site_id").asText()
+        + ':'
+        + event.path("asset_id").asText()
+        + ':'
         + event.path("sensor_id").asText();
   }
 
@@ -47,8 +57,8 @@ public final class Events {
    * Readings {@code from..to-1} of sensors {@code sensor-0..sensors-1} of {@code asset-1} at one
    * site, reading by reading (every sensor's reading {@code i} before any reading {@code i + 1}).
    */
-  public static List<ObjectNode> series(int from, int to, int sensors, long base, String site,
-      String type) {
+  public static List<ObjectNode> series(
+      int from, int to, int sensors, long base, String site, String type) {
     List<ObjectNode> events = new ArrayList<>();
     for (int i = from; i < to; i++) {
       for (int s = 0; s < sensors; s++) {
@@ -60,8 +70,15 @@ public final class Events {
 
   /** Reading {@code i} of sensor {@code s} of {@link #series}. */
   public static ObjectNode seriesReading(int sensor, int i, long base, String site, String type) {
-    return event("s" + sensor + "-r" + i, base + i * 1_000L, site, "asset-1", "sensor-" + sensor,
-        type, readingValue(sensor, i), "u");
+    return event(
+        "s" + sensor + "-r" + i,
+        base + i * 1_000L,
+        site,
+        "asset-1",
+        "sensor-" + sensor,
+        type,
+        readingValue(sensor, i),
+        "u");
   }
 
   /** The value {@link #series} gives reading {@code i} of sensor {@code s}. */
@@ -73,19 +90,26 @@ public final class Events {
    * A near duplicate of reading {@code i} of {@link #series}' sensor {@code s}: 0.2 % higher,
    * {@code laterMillis} later, so within the deadband and the window, and no exact duplicate.
    */
-  public static ObjectNode nearDuplicate(String eventId, int sensor, int i, long laterMillis,
-      long base, String site, String type) {
-    return event(eventId, base + i * 1_000L + laterMillis, site, "asset-1", "sensor-" + sensor,
-        type, readingValue(sensor, i) * 1.002, "u");
+  public static ObjectNode nearDuplicate(
+      String eventId, int sensor, int i, long laterMillis, long base, String site, String type) {
+    return event(
+        eventId,
+        base + i * 1_000L + laterMillis,
+        site,
+        "asset-1",
+        "sensor-" + sensor,
+        type,
+        readingValue(sensor, i) * 1.002,
+        "u");
   }
 
   /**
-   * A near duplicate (half a second later) of reading {@code lastReading} of each of the
-   * {@code PRESSURE} series' sensors, with event ids {@code near-<tag><sensor>}: dedup drops them
-   * all when that reading was each sensor's last one.
+   * A near duplicate (half a second later) of reading {@code lastReading} of each of the {@code
+   * PRESSURE} series' sensors, with event ids {@code near-<tag><sensor>}: dedup drops them all when
+   * that reading was each sensor's last one.
    */
-  public static List<ObjectNode> nearDuplicates(int sensors, int lastReading, String tag, long base,
-      String site) {
+  public static List<ObjectNode> nearDuplicates(
+      int sensors, int lastReading, String tag, long base, String site) {
     List<ObjectNode> events = new ArrayList<>();
     for (int s = 0; s < sensors; s++) {
       events.add(nearDuplicate("near-" + tag + s, s, lastReading, 500, base, site, "PRESSURE"));

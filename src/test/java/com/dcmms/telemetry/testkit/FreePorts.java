@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Finds currently free TCP ports on 127.0.0.1 for servers that must be told their port up front. */
+/**
+ * Finds currently free TCP ports on 127.0.0.1 for servers that must be told their port up front.
+ */
 public final class FreePorts {
 
   private FreePorts() {}
@@ -15,7 +17,10 @@ public final class FreePorts {
     return loopback(1)[0];
   }
 
-  /** Returns {@code count} distinct free ports; all probe sockets stay open until the end so none repeats. */
+  /**
+   * Returns {@code count} distinct free ports; all probe sockets stay open until the end so none
+   * repeats.
+   */
   public static int[] loopback(int count) {
     ServerSocket[] probes = new ServerSocket[count];
     try {

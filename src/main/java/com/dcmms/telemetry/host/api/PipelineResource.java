@@ -13,7 +13,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** The pipeline's state and its control operations (savepoint, stop), which need the operator role. */
+/**
+ * The pipeline's state and its control operations (savepoint, stop), which need the operator role.
+ */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class PipelineResource {
@@ -54,15 +56,19 @@ public class PipelineResource {
   private Response control(boolean stop) throws Exception {
     if (!flink.isRunning()) {
       return Response.status(Response.Status.CONFLICT)
-          .entity(Map.of("error", "the telemetry job is not running")).build();
+          .entity(Map.of("error", "the telemetry job is not running"))
+          .build();
     }
     return Response.ok(Map.of("savepoint", flink.savepoint(stop))).build();
   }
 
-  /** The job's state is unknown for now: 503, so that a client retries instead of trusting a guess. */
+  /**
+   * The job's state is unknown for now: 503, so that a client retries instead of trusting a guess.
+   */
   @ServerExceptionMapper
   Response unavailable(FlinkUnavailable e) {
     return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-        .entity(Map.of("error", e.getMessage())).build();
+        .entity(Map.of("error", e.getMessage()))
+        .build();
   }
 }

@@ -44,8 +44,8 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the telemetry job in a Flink MiniCluster inside the service: starts it at startup,
- * resumes from the newest retained snapshot, and stops it with a savepoint at shutdown.
+ * Runs the telemetry job in a Flink MiniCluster inside the service: starts it at startup, resumes
+ * from the newest retained snapshot, and stops it with a savepoint at shutdown.
  */
 @ApplicationScoped
 public class EmbeddedFlink {
@@ -65,7 +65,8 @@ public class EmbeddedFlink {
   private volatile List<URL> jobClasspath = List.of();
   private volatile JobFailureLog failureLog;
 
-  EmbeddedFlink(ServiceConfig service, Config config, MeterRegistry registry, DevServices devServices) {
+  EmbeddedFlink(
+      ServiceConfig service, Config config, MeterRegistry registry, DevServices devServices) {
     this.service = service;
     this.config = config;
     this.registry = registry;
@@ -80,19 +81,25 @@ public class EmbeddedFlink {
     Configuration flinkConfig = clusterConfiguration(options);
     clusterConfiguration = flinkConfig;
     MicrometerReporter.useRegistry(registry);
-    cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-        .setConfiguration(flinkConfig)
-        .setNumTaskManagers(1)
-        .setNumSlotsPerTaskManager(options.parallelism())
-        .build());
+    cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(flinkConfig)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(options.parallelism())
+                .build());
     cluster.start();
 
     JobGraph graph = jobGraph(flinkConfig);
     jobId = cluster.submitJob(graph).get().getJobID();
     submittedAt = System.currentTimeMillis();
     failureLog = JobFailureLog.watch(this::executionGraph, options);
-    LOG.infof("Telemetry job %s submitted at parallelism %d, %s", jobId, options.parallelism(),
-        restoredFrom == null ? "starting fresh (no retained checkpoint or savepoint)"
+    LOG.infof(
+        "Telemetry job %s submitted at parallelism %d, %s",
+        jobId,
+        options.parallelism(),
+        restoredFrom == null
+            ? "starting fresh (no retained checkpoint or savepoint)"
             : "restored from " + restoredFrom);
   }
 
@@ -106,19 +113,24 @@ public class EmbeddedFlink {
     }
     try {
       if (isRunning()) {
-        String savepoint = c.stopWithSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL)
-            .get(service.shutdownSavepointTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        String savepoint =
+            c.stopWithSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL)
+                .get(service.shutdownSavepointTimeout().toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("Telemetry job %s stopped with savepoint %s", jobId, savepoint);
       } else {
-        LOG.infof("Telemetry job %s is not running: no savepoint on shutdown; the next start "
-            + "resumes from the last completed checkpoint", jobId);
+        LOG.infof(
+            "Telemetry job %s is not running: no savepoint on shutdown; the next start "
+                + "resumes from the last completed checkpoint",
+            jobId);
       }
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      LOG.warnf("Telemetry job %s could not take a savepoint on shutdown (%s); the next start "
-          + "resumes from the last completed checkpoint", jobId, rootMessage(e));
+      LOG.warnf(
+          "Telemetry job %s could not take a savepoint on shutdown (%s); the next start "
+              + "resumes from the last completed checkpoint",
+          jobId, rootMessage(e));
     } finally {
       try {
         // Bounded: a source still retrying an unreachable broker must not hold the exit.
@@ -138,7 +150,8 @@ public class EmbeddedFlink {
     c.setString("rest.bind-address", "127.0.0.1");
     c.setString("rest.address", "127.0.0.1");
     // Without the web UI, the REST port is random, so it never collides with another service.
-    c.setString("rest.port", service.webUi().enabled() ? Integer.toString(service.webUi().port()) : "0");
+    c.setString(
+        "rest.port", service.webUi().enabled() ? Integer.toString(service.webUi().port()) : "0");
     c.setString("web.submit.enable", "false");
     c.setString("web.cancel.enable", "false");
     c.setString("execution.checkpointing.savepoint-dir", savepointDir());
@@ -148,7 +161,8 @@ public class EmbeddedFlink {
       // Every slot shares one container: the design's 64 MB memtables, allocated per column
       // family and slot, would hold RocksDB far past its budget.
       c.setString("state.backend.rocksdb.writebuffer.size", "8mb");
-      // The cleanup timers, about one per sensor, on the heap: no RocksDB reads and writes for them.
+      // The cleanup timers, about one per sensor, on the heap: no RocksDB reads and writes for
+      // them.
       c.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
     } else {
       // Heap state uses no managed memory; reserving it would only hold native memory idle.
@@ -167,9 +181,9 @@ public class EmbeddedFlink {
   }
 
   /**
-   * lz4-java takes its JNI compressor only when the system class loader loaded it or the library
-   * is loaded already; in the service neither holds, and Kafka's sinks compressed with the safe
-   * Java one, at a visible share of the service's CPU. Loading the library first fixes that.
+   * lz4-java takes its JNI compressor only when the system class loader loaded it or the library is
+   * loaded already; in the service neither holds, and Kafka's sinks compressed with the safe Java
+   * one, at a visible share of the service's CPU. Loading the library first fixes that.
    */
   public static String preferNativeLz4() {
     try {
@@ -180,10 +194,10 @@ public class EmbeddedFlink {
   }
 
   /**
-   * Network memory for the job's one all-to-all exchange (validate to dedup): p² channels with
-   * two exclusive 32 KiB buffers each, the floating buffers of every gate and the senders' pools,
-   * with room to spare. More only holds more records in flight, which slows checkpoint barriers
-   * and adds latency under backpressure; the buffers are allocated, and so resident, at start.
+   * Network memory for the job's one all-to-all exchange (validate to dedup): p² channels with two
+   * exclusive 32 KiB buffers each, the floating buffers of every gate and the senders' pools, with
+   * room to spare. More only holds more records in flight, which slows checkpoint barriers and adds
+   * latency under backpressure; the buffers are allocated, and so resident, at start.
    */
   static long networkMemoryMb(int parallelism) {
     long buffers = 4L * parallelism * parallelism + 32L * parallelism;
@@ -225,23 +239,29 @@ public class EmbeddedFlink {
     Path tmp = Path.of(service.workDir(), "flink-tmp");
     if (Files.exists(tmp)) {
       try (Stream<Path> files = Files.walk(tmp)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.delete(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        files
+            .sorted(Comparator.reverseOrder())
+            .forEach(
+                p -> {
+                  try {
+                    Files.delete(p);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
       }
     }
     return Files.createDirectories(tmp);
   }
 
   public String savepointDir() {
-    return service.savepointDir().orElseGet(() -> {
-      String dir = options.checkpointDir();
-      return (dir.endsWith("/") ? dir : dir + "/") + "savepoints";
-    });
+    return service
+        .savepointDir()
+        .orElseGet(
+            () -> {
+              String dir = options.checkpointDir();
+              return (dir.endsWith("/") ? dir : dir + "/") + "savepoints";
+            });
   }
 
   /**
@@ -268,15 +288,17 @@ public class EmbeddedFlink {
       return Optional.of(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FlinkUnavailable("interrupted while asking the embedded Flink cluster about the job", e);
+      throw new FlinkUnavailable(
+          "interrupted while asking the embedded Flink cluster about the job", e);
     } catch (TimeoutException e) {
-      throw new FlinkUnavailable("the embedded Flink cluster did not answer within "
-          + timeout.toMillis() + " ms", e);
+      throw new FlinkUnavailable(
+          "the embedded Flink cluster did not answer within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
       if (ExceptionUtils.findThrowable(e, FlinkJobNotFoundException.class).isPresent()) {
         return Optional.empty();
       }
-      throw new FlinkUnavailable("the embedded Flink cluster failed to answer: " + rootMessage(e), e);
+      throw new FlinkUnavailable(
+          "the embedded Flink cluster failed to answer: " + rootMessage(e), e);
     }
   }
 
@@ -290,11 +312,13 @@ public class EmbeddedFlink {
     if (c == null || jobId == null) {
       throw new IllegalStateException("the telemetry job is not running");
     }
-    var future = stop
-        ? c.stopWithSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL)
-        : c.triggerSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL);
+    var future =
+        stop
+            ? c.stopWithSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL)
+            : c.triggerSavepoint(jobId, savepointDir(), false, SavepointFormatType.CANONICAL);
     String path = future.get(service.shutdownSavepointTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    LOG.infof("Telemetry job %s: savepoint taken at %s%s", jobId, path, stop ? ", job stopped" : "");
+    LOG.infof(
+        "Telemetry job %s: savepoint taken at %s%s", jobId, path, stop ? ", job stopped" : "");
     return path;
   }
 

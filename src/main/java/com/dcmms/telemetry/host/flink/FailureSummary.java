@@ -10,8 +10,8 @@ import org.apache.flink.util.SerializedThrowable;
 
 /**
  * One line saying why the job failed, for the log, the API and readiness: the root cause, and for
- * Kafka's security errors what they mean and which options to check. Configured secrets are
- * masked, in case a library ever puts one into a message.
+ * Kafka's security errors what they mean and which options to check. Configured secrets are masked,
+ * in case a library ever puts one into a message.
  */
 final class FailureSummary {
   private static final Pattern JAAS_VALUE =
@@ -29,12 +29,21 @@ final class FailureSummary {
     for (Throwable t : chain) {
       String kind = className(t);
       if (kind.endsWith(".SaslAuthenticationException")) {
-        line = "Kafka at " + brokers + " refused the credentials (check kafka.property.sasl.jaas.config "
-            + "and sasl.mechanism): " + describe(t);
+        line =
+            "Kafka at "
+                + brokers
+                + " refused the credentials (check kafka.property.sasl.jaas.config "
+                + "and sasl.mechanism): "
+                + describe(t);
       } else if (kind.endsWith(".SslAuthenticationException")) {
-        line = "TLS with Kafka at " + brokers + " failed (check kafka.property.ssl.*): " + describe(t);
+        line =
+            "TLS with Kafka at " + brokers + " failed (check kafka.property.ssl.*): " + describe(t);
       } else if (kind.startsWith("org.apache.kafka.") && kind.endsWith("AuthorizationException")) {
-        line = "Kafka at " + brokers + " denied access (check the ACLs of the job's user): " + describe(t);
+        line =
+            "Kafka at "
+                + brokers
+                + " denied access (check the ACLs of the job's user): "
+                + describe(t);
       }
       if (line != null) {
         break;
@@ -49,15 +58,18 @@ final class FailureSummary {
   /** Replaces every configured secret (and every quoted secret inside a JAAS line) with ****. */
   static String mask(String text, TelemetryJobOptions options) {
     List<String> secrets = new ArrayList<>();
-    options.asMap().forEach((key, value) -> {
-      if (TelemetryJobOptions.isSecret(key) && !value.isEmpty()) {
-        secrets.add(value);
-        Matcher m = JAAS_VALUE.matcher(value);
-        while (m.find()) {
-          secrets.add(m.group(2));
-        }
-      }
-    });
+    options
+        .asMap()
+        .forEach(
+            (key, value) -> {
+              if (TelemetryJobOptions.isSecret(key) && !value.isEmpty()) {
+                secrets.add(value);
+                Matcher m = JAAS_VALUE.matcher(value);
+                while (m.find()) {
+                  secrets.add(m.group(2));
+                }
+              }
+            });
     // Longest first, so a whole JAAS line goes before the password inside it.
     secrets.sort(Comparator.comparingInt(String::length).reversed());
     String masked = text;
@@ -82,6 +94,8 @@ final class FailureSummary {
 
   private static String className(Throwable t) {
     // Failures reach the host serialized; the original class name is what tells what happened.
-    return t instanceof SerializedThrowable s ? s.getOriginalErrorClassName() : t.getClass().getName();
+    return t instanceof SerializedThrowable s
+        ? s.getOriginalErrorClassName()
+        : t.getClass().getName();
   }
 }

@@ -13,33 +13,36 @@ import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.jboss.logging.Logger;
 
 /**
- * Logs one line per failure of the job: why (see {@link FailureSummary}) and whether Flink
- * restarts it. Flink itself logs failures at INFO (hidden) or per task with stack traces. One
- * attempt can fail twice (a task, then the source coordinator, with the same cause): a failure
- * with the cause of the one logged last, less than restart.delay after it, is not logged again.
+ * Logs one line per failure of the job: why (see {@link FailureSummary}) and whether Flink restarts
+ * it. Flink itself logs failures at INFO (hidden) or per task with stack traces. One attempt can
+ * fail twice (a task, then the source coordinator, with the same cause): a failure with the cause
+ * of the one logged last, less than restart.delay after it, is not logged again.
  */
 final class JobFailureLog implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(JobFailureLog.class);
 
   private final Supplier<Optional<AccessExecutionGraph>> graph;
   private final TelemetryJobOptions options;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "telemetry-job-failure-log");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "telemetry-job-failure-log");
+            t.setDaemon(true);
+            return t;
+          });
   private long lastSeen;
   private long lastLogged;
   private String lastCause = "";
 
-  private JobFailureLog(Supplier<Optional<AccessExecutionGraph>> graph, TelemetryJobOptions options) {
+  private JobFailureLog(
+      Supplier<Optional<AccessExecutionGraph>> graph, TelemetryJobOptions options) {
     this.graph = graph;
     this.options = options;
   }
 
   /** Looks at the job every second until closed. */
-  static JobFailureLog watch(Supplier<Optional<AccessExecutionGraph>> graph,
-      TelemetryJobOptions options) {
+  static JobFailureLog watch(
+      Supplier<Optional<AccessExecutionGraph>> graph, TelemetryJobOptions options) {
     JobFailureLog log = new JobFailureLog(graph, options);
     log.timer.scheduleWithFixedDelay(log::check, 1, 1, TimeUnit.SECONDS);
     return log;
@@ -47,30 +50,40 @@ final class JobFailureLog implements AutoCloseable {
 
   private void check() {
     try {
-      graph.get().ifPresent(g -> {
-        ErrorInfo failure = g.getFailureInfo();
-        if (failure == null || failure.getTimestamp() <= lastSeen) {
-          return;
-        }
-        lastSeen = failure.getTimestamp();
-        String why = FailureSummary.of(failure.getException(), options);
-        JobStatus state = g.getState();
-        boolean terminal = state == JobStatus.FAILED || state == JobStatus.FAILING;
-        long sinceLogged = failure.getTimestamp() - lastLogged;
-        if (!terminal && why.equals(lastCause)
-            && sinceLogged < Math.max(options.restartDelay().toMillis(), 1_000)) {
-          return;
-        }
-        lastLogged = failure.getTimestamp();
-        lastCause = why;
-        if (terminal) {
-          LOG.errorf("Telemetry job %s failed for good (restart.attempts=%d used up); liveness is "
-              + "DOWN: %s", g.getJobID(), options.restartAttempts(), why);
-        } else {
-          LOG.warnf("Telemetry job %s failed and restarts in %s (at most %d restarts): %s",
-              g.getJobID(), seconds(options.restartDelay()), options.restartAttempts(), why);
-        }
-      });
+      graph
+          .get()
+          .ifPresent(
+              g -> {
+                ErrorInfo failure = g.getFailureInfo();
+                if (failure == null || failure.getTimestamp() <= lastSeen) {
+                  return;
+                }
+                lastSeen = failure.getTimestamp();
+                String why = FailureSummary.of(failure.getException(), options);
+                JobStatus state = g.getState();
+                boolean terminal = state == JobStatus.FAILED || state == JobStatus.FAILING;
+                long sinceLogged = failure.getTimestamp() - lastLogged;
+                if (!terminal
+                    && why.equals(lastCause)
+                    && sinceLogged < Math.max(options.restartDelay().toMillis(), 1_000)) {
+                  return;
+                }
+                lastLogged = failure.getTimestamp();
+                lastCause = why;
+                if (terminal) {
+                  LOG.errorf(
+                      "Telemetry job %s failed for good (restart.attempts=%d used up); liveness is "
+                          + "DOWN: %s",
+                      g.getJobID(), options.restartAttempts(), why);
+                } else {
+                  LOG.warnf(
+                      "Telemetry job %s failed and restarts in %s (at most %d restarts): %s",
+                      g.getJobID(),
+                      seconds(options.restartDelay()),
+                      options.restartAttempts(),
+                      why);
+                }
+              });
     } catch (RuntimeException e) {
       // Never let the timer die: the next look may work.
       LOG.debugf("Could not look at the job's failures: %s", e);

@@ -11,18 +11,20 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds the newest retained snapshot to resume from: a completed checkpoint
- * ({@code <checkpoint dir>/<job id>/chk-N/_metadata}) or a savepoint
- * ({@code <savepoint dir>/savepoint-…/_metadata}), whichever was written last.
+ * Finds the newest retained snapshot to resume from: a completed checkpoint ({@code <checkpoint
+ * dir>/<job id>/chk-N/_metadata}) or a savepoint ({@code <savepoint dir>/savepoint-…/_metadata}),
+ * whichever was written last.
  */
 public final class SnapshotFinder {
   private SnapshotFinder() {}
 
-  /** The directory of the newest snapshot, or empty when there is none (or the storage is not local). */
+  /**
+   * The directory of the newest snapshot, or empty when there is none (or the storage is not
+   * local).
+   */
   public static Optional<Path> newest(String checkpointDir, String savepointDir) {
     return Stream.concat(
-            candidates(checkpointDir, 3, "chk-"),
-            candidates(savepointDir, 2, "savepoint-"))
+            candidates(checkpointDir, 3, "chk-"), candidates(savepointDir, 2, "savepoint-"))
         .max(Comparator.comparing(SnapshotFinder::modified))
         .map(Path::getParent);
   }
@@ -32,9 +34,14 @@ public final class SnapshotFinder {
     if (root.isEmpty() || !Files.isDirectory(root.get())) {
       return Stream.empty();
     }
-    try (Stream<Path> files = Files.find(root.get(), depth, (p, attrs) ->
-        attrs.isRegularFile() && p.getFileName().toString().equals("_metadata")
-            && p.getParent().getFileName().toString().startsWith(prefix))) {
+    try (Stream<Path> files =
+        Files.find(
+            root.get(),
+            depth,
+            (p, attrs) ->
+                attrs.isRegularFile()
+                    && p.getFileName().toString().equals("_metadata")
+                    && p.getParent().getFileName().toString().startsWith(prefix))) {
       return files.toList().stream();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot look for snapshots in " + dir, e);

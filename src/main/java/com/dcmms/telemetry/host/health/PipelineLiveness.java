@@ -30,8 +30,11 @@ public class PipelineLiveness implements HealthCheck {
     } catch (FlinkUnavailable e) {
       // A cluster that stops answering for good is only cured by a restart; a probe's failure
       // threshold keeps one slow answer from causing it.
-      return HealthCheckResponse.named("telemetry-service").down()
-          .withData("jobState", "UNKNOWN").withData("reason", e.getMessage()).build();
+      return HealthCheckResponse.named("telemetry-service")
+          .down()
+          .withData("jobState", "UNKNOWN")
+          .withData("reason", e.getMessage())
+          .build();
     }
     return HealthCheckResponse.named("telemetry-service")
         .status(!JobStatus.FAILED.name().equals(state))

@@ -9,8 +9,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Not ready while the QuestDB sink cannot write: a subtask is retrying a batch QuestDB did not
- * take, so the pipeline is backpressured and stores nothing until QuestDB answers again. The
- * sink finds out when it writes, so an outage shows once readings wait for it.
+ * take, so the pipeline is backpressured and stores nothing until QuestDB answers again. The sink
+ * finds out when it writes, so an outage shows once readings wait for it.
  */
 @Readiness
 @ApplicationScoped

@@ -18,8 +18,8 @@ import org.apache.flink.metrics.Metric;
 /**
  * Flink's histograms as Prometheus summaries, written as Flink's own Prometheus reporter writes
  * them: {@code <name>_count} and {@code <name>{quantile="0.5"}} … {@code "0.999"}, no {@code _sum}.
- * Micrometer has no meter that reads an outside histogram's quantiles, so this collector sits
- * in the Prometheus client registry behind Micrometer's and is scraped with it.
+ * Micrometer has no meter that reads an outside histogram's quantiles, so this collector sits in
+ * the Prometheus client registry behind Micrometer's and is scraped with it.
  */
 final class HistogramSummaries extends Collector {
   /** Quantiles of Flink's Prometheus reporter for histograms. */
@@ -36,11 +36,13 @@ final class HistogramSummaries extends Collector {
 
   /** A collector registered with the Prometheus registry behind {@code registry}; empty if none. */
   static Optional<HistogramSummaries> registerWith(MeterRegistry registry) {
-    return prometheusRegistry(registry).map(prometheus -> {
-      HistogramSummaries summaries = new HistogramSummaries(prometheus);
-      prometheus.register(summaries);
-      return summaries;
-    });
+    return prometheusRegistry(registry)
+        .map(
+            prometheus -> {
+              HistogramSummaries summaries = new HistogramSummaries(prometheus);
+              prometheus.register(summaries);
+              return summaries;
+            });
   }
 
   private static Optional<CollectorRegistry> prometheusRegistry(MeterRegistry registry) {
@@ -63,10 +65,12 @@ final class HistogramSummaries extends Collector {
   }
 
   void remove(String name, Map<String, String> labels) {
-    families.computeIfPresent(name, (n, series) -> {
-      series.remove(labels);
-      return series.isEmpty() ? null : series;
-    });
+    families.computeIfPresent(
+        name,
+        (n, series) -> {
+          series.remove(labels);
+          return series.isEmpty() ? null : series;
+        });
   }
 
   void unregister() {
@@ -77,19 +81,23 @@ final class HistogramSummaries extends Collector {
   @Override
   public List<MetricFamilySamples> collect() {
     List<MetricFamilySamples> result = new ArrayList<>();
-    families.forEach((name, series) -> {
-      List<MetricFamilySamples.Sample> samples = new ArrayList<>();
-      // Labels are sorted maps, so names and values line up.
-      series.forEach((labels, current) -> addSamples(samples, name, labels, current.get()));
-      if (!samples.isEmpty()) {
-        result.add(new MetricFamilySamples(name, Type.SUMMARY, name, samples));
-      }
-    });
+    families.forEach(
+        (name, series) -> {
+          List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+          // Labels are sorted maps, so names and values line up.
+          series.forEach((labels, current) -> addSamples(samples, name, labels, current.get()));
+          if (!samples.isEmpty()) {
+            result.add(new MetricFamilySamples(name, Type.SUMMARY, name, samples));
+          }
+        });
     return result;
   }
 
-  private static void addSamples(List<MetricFamilySamples.Sample> samples, String name,
-      Map<String, String> labels, Metric metric) {
+  private static void addSamples(
+      List<MetricFamilySamples.Sample> samples,
+      String name,
+      Map<String, String> labels,
+      Metric metric) {
     List<String> names = new ArrayList<>(labels.keySet());
     List<String> values = new ArrayList<>(labels.values());
     Histogram histogram = (Histogram) metric;
@@ -107,8 +115,9 @@ final class HistogramSummaries extends Collector {
     for (double q : QUANTILES) {
       List<String> quantileValues = new ArrayList<>(values);
       quantileValues.add(Double.toString(q));
-      samples.add(new MetricFamilySamples.Sample(name, quantileNames, quantileValues,
-          quantile(statistics, q)));
+      samples.add(
+          new MetricFamilySamples.Sample(
+              name, quantileNames, quantileValues, quantile(statistics, q)));
     }
   }
 

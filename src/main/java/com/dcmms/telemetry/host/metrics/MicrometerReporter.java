@@ -36,8 +36,10 @@ public class MicrometerReporter implements MetricReporter {
   private static final Logger LOG = Logger.getLogger(MicrometerReporter.class);
 
   private static final Pattern INVALID = Pattern.compile("[^a-zA-Z0-9_:]");
+
   /** The Prometheus reporter's rule, so that dashboards built for it keep working. */
   static final CharacterFilter FILTER = s -> INVALID.matcher(s).replaceAll("_");
+
   /** Labels that change with every start or attempt; every other "*_id" goes too. */
   private static final Set<String> DROPPED_LABELS =
       Set.of("host", "tm_id", "task_attempt_num", "attempt_num");
@@ -48,9 +50,12 @@ public class MicrometerReporter implements MetricReporter {
 
   private final MeterRegistry explicitRegistry;
   private volatile MeterRegistry registry;
+
   /** Where histograms go; null without a Prometheus registry, and then they are not published. */
   private HistogramSummaries summaries;
-  // Changed under "this" (Flink may notify from several threads); exports is also read by currentValue.
+
+  // Changed under "this" (Flink may notify from several threads); exports is also read by
+  // currentValue.
   private final Map<Key, Export> exports = new ConcurrentHashMap<>();
   private final Map<String, NameUse> names = new HashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -70,7 +75,9 @@ public class MicrometerReporter implements MetricReporter {
     configuredRegistry = registry;
   }
 
-  /** The value of the first registered Flink metric with this Prometheus name, whatever its labels. */
+  /**
+   * The value of the first registered Flink metric with this Prometheus name, whatever its labels.
+   */
   public static OptionalDouble currentValue(String metricName) {
     Export first = null;
     Series found = null;
@@ -84,13 +91,14 @@ public class MicrometerReporter implements MetricReporter {
         }
       }
     }
-    return first == null ? OptionalDouble.empty()
+    return first == null
+        ? OptionalDouble.empty()
         : OptionalDouble.of(read(first.current, found.reader));
   }
 
   /**
-   * The sum of every registered Flink series with this Prometheus name (say, one per subtask),
-   * NaN readings left out; empty when there is none.
+   * The sum of every registered Flink series with this Prometheus name (say, one per subtask), NaN
+   * readings left out; empty when there is none.
    */
   public static OptionalDouble total(String metricName) {
     boolean found = false;
@@ -112,8 +120,10 @@ public class MicrometerReporter implements MetricReporter {
   @Override
   public void open(MetricConfig config) {
     MeterRegistry configured = configuredRegistry;
-    registry = explicitRegistry != null ? explicitRegistry
-        : configured != null ? configured : Metrics.globalRegistry;
+    registry =
+        explicitRegistry != null
+            ? explicitRegistry
+            : configured != null ? configured : Metrics.globalRegistry;
     synchronized (this) {
       summaries = HistogramSummaries.registerWith(registry).orElse(null);
     }
@@ -133,7 +143,8 @@ public class MicrometerReporter implements MetricReporter {
   }
 
   @Override
-  public synchronized void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
+  public synchronized void notifyOfAddedMetric(
+      Metric metric, String metricName, MetricGroup group) {
     String name = null;
     try {
       name = prometheusName(metricName, group);
@@ -145,7 +156,8 @@ public class MicrometerReporter implements MetricReporter {
   }
 
   @Override
-  public synchronized void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
+  public synchronized void notifyOfRemovedMetric(
+      Metric metric, String metricName, MetricGroup group) {
     try {
       Key key = new Key(prometheusName(metricName, group), labels(group));
       Export export = exports.get(key);
@@ -168,12 +180,15 @@ public class MicrometerReporter implements MetricReporter {
   /** The group's variables without the ones that would make a new series on every start. */
   static Map<String, String> labels(MetricGroup group) {
     Map<String, String> labels = new TreeMap<>();
-    group.getAllVariables().forEach((variable, value) -> {
-      String label = FILTER.filterCharacters(stripBrackets(variable));
-      if (!DROPPED_LABELS.contains(label) && !label.endsWith("_id") && value != null) {
-        labels.put(label, value);
-      }
-    });
+    group
+        .getAllVariables()
+        .forEach(
+            (variable, value) -> {
+              String label = FILTER.filterCharacters(stripBrackets(variable));
+              if (!DROPPED_LABELS.contains(label) && !label.endsWith("_id") && value != null) {
+                labels.put(label, value);
+              }
+            });
     return labels;
   }
 
@@ -194,16 +209,26 @@ public class MicrometerReporter implements MetricReporter {
       NameUse use = names.get(s.name);
       if (use != null && !use.labelNames.equals(s.labels.keySet())) {
         // Prometheus needs one set of label names per metric name: the first one wins.
-        warnOnce(s.name, "has labels " + s.labels.keySet() + " but is already published with "
-            + use.labelNames + "; skipped");
+        warnOnce(
+            s.name,
+            "has labels "
+                + s.labels.keySet()
+                + " but is already published with "
+                + use.labelNames
+                + "; skipped");
         return;
       }
     }
     if (series.isEmpty()) {
       return;
     }
-    Export export = new Export(kind, new AtomicReference<>(metric), series, ORDER.incrementAndGet(),
-        new ArrayList<>());
+    Export export =
+        new Export(
+            kind,
+            new AtomicReference<>(metric),
+            series,
+            ORDER.incrementAndGet(),
+            new ArrayList<>());
     try {
       series.forEach(s -> register(export, s));
     } catch (RuntimeException e) {
@@ -226,18 +251,19 @@ public class MicrometerReporter implements MetricReporter {
       }
       summaries.add(series.name, series.labels, current);
     } else {
-      export.meters.add(io.micrometer.core.instrument.Gauge
-          .builder(series.name, current, c -> read(c, series.reader))
-          .tags(tags)
-          .strongReference(true)
-          .register(registry));
+      export.meters.add(
+          io.micrometer.core.instrument.Gauge.builder(
+                  series.name, current, c -> read(c, series.reader))
+              .tags(tags)
+              .strongReference(true)
+              .register(registry));
     }
     names.computeIfAbsent(series.name, n -> new NameUse(series.labels.keySet())).count++;
   }
 
   /**
-   * The Prometheus series of one Flink metric: a gauge, or for a histogram a summary (read here
-   * as its count).
+   * The Prometheus series of one Flink metric: a gauge, or for a histogram a summary (read here as
+   * its count).
    */
   private static List<Series> series(Kind kind, Metric metric, Key key) {
     String name = key.name;
@@ -250,16 +276,18 @@ public class MicrometerReporter implements MetricReporter {
       case GAUGE:
         Object value = valueOf((Gauge<?>) metric);
         if (value != null && !(value instanceof Number) && !(value instanceof Boolean)) {
-          LOG.debugf("Flink gauge %s is not numeric (%s); not published", name,
-              value.getClass().getName());
+          LOG.debugf(
+              "Flink gauge %s is not numeric (%s); not published",
+              name, value.getClass().getName());
           return List.of();
         }
         return List.of(new Series(name, labels, m -> toDouble(((Gauge<?>) m).getValue())));
       case HISTOGRAM:
         return List.of(new Series(name, labels, m -> ((Histogram) m).getCount()));
       default:
-        LOG.debugf("Flink metric %s of type %s is not supported; not published", name,
-            metric.getClass().getName());
+        LOG.debugf(
+            "Flink metric %s of type %s is not supported; not published",
+            name, metric.getClass().getName());
         return List.of();
     }
   }
@@ -267,7 +295,8 @@ public class MicrometerReporter implements MetricReporter {
   /** Flink's variables are spelled {@code <job_name>}. */
   private static String stripBrackets(String variable) {
     return variable.startsWith("<") && variable.endsWith(">")
-        ? variable.substring(1, variable.length() - 1) : variable;
+        ? variable.substring(1, variable.length() - 1)
+        : variable;
   }
 
   private void unregister(Export export) {
@@ -323,27 +352,33 @@ public class MicrometerReporter implements MetricReporter {
   }
 
   private enum Kind {
-    COUNTER, GAUGE, METER, HISTOGRAM, OTHER;
+    COUNTER,
+    GAUGE,
+    METER,
+    HISTOGRAM,
+    OTHER;
 
     static Kind of(Metric metric) {
-      return metric instanceof Counter ? COUNTER
-          : metric instanceof Meter ? METER
-          : metric instanceof Gauge ? GAUGE
-          : metric instanceof Histogram ? HISTOGRAM : OTHER;
+      return metric instanceof Counter
+          ? COUNTER
+          : metric instanceof Meter
+              ? METER
+              : metric instanceof Gauge ? GAUGE : metric instanceof Histogram ? HISTOGRAM : OTHER;
     }
   }
 
   /** One published Flink series: its Prometheus name and labels. */
-  private record Key(String name, Map<String, String> labels) {
-  }
+  private record Key(String name, Map<String, String> labels) {}
 
-  private record Series(String name, Map<String, String> labels, ToDoubleFunction<Metric> reader) {
-  }
+  private record Series(String name, Map<String, String> labels, ToDoubleFunction<Metric> reader) {}
 
   /** The Micrometer gauges of one Flink series; they read whichever Flink metric is current. */
-  private record Export(Kind kind, AtomicReference<Metric> current, List<Series> series, long order,
-      List<io.micrometer.core.instrument.Meter> meters) {
-  }
+  private record Export(
+      Kind kind,
+      AtomicReference<Metric> current,
+      List<Series> series,
+      long order,
+      List<io.micrometer.core.instrument.Meter> meters) {}
 
   /** How many published gauges share a Prometheus name, and the label names they all have. */
   private static final class NameUse {

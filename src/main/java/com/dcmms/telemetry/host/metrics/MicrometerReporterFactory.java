@@ -11,8 +11,10 @@ public class MicrometerReporterFactory implements MetricReporterFactory {
   public static final String REPORTER_NAME = "quarkus";
 
   /** The Flink configuration entries that enable the reporter. */
-  public static final Map<String, String> FLINK_CONFIGURATION = Map.of(
-      "metrics.reporter." + REPORTER_NAME + ".factory.class", MicrometerReporterFactory.class.getName());
+  public static final Map<String, String> FLINK_CONFIGURATION =
+      Map.of(
+          "metrics.reporter." + REPORTER_NAME + ".factory.class",
+          MicrometerReporterFactory.class.getName());
 
   /**
    * The Flink configuration entries that enable the reporter. No interval: the reporter is not

@@ -32,23 +32,27 @@ public class ConfiguredUsers implements IdentityProvider<UsernamePasswordAuthent
   }
 
   @Override
-  public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request,
-      AuthenticationRequestContext context) {
+  public Uni<SecurityIdentity> authenticate(
+      UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
     String user = request.getUsername();
-    Optional<String> expected = switch (user) {
-      case "operator" -> config.operatorPassword();
-      case "viewer" -> config.viewerPassword();
-      default -> Optional.empty();
-    };
+    Optional<String> expected =
+        switch (user) {
+          case "operator" -> config.operatorPassword();
+          case "viewer" -> config.viewerPassword();
+          default -> Optional.empty();
+        };
     byte[] given = new String(request.getPassword().getPassword()).getBytes(StandardCharsets.UTF_8);
-    if (expected.isEmpty() || expected.get().isEmpty()
+    if (expected.isEmpty()
+        || expected.get().isEmpty()
         || !MessageDigest.isEqual(expected.get().getBytes(StandardCharsets.UTF_8), given)) {
       // No hint whether the user or the password was wrong.
       return Uni.createFrom().failure(new AuthenticationFailedException());
     }
-    return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-        .setPrincipal(new QuarkusPrincipal(user))
-        .addRole(user)
-        .build());
+    return Uni.createFrom()
+        .item(
+            QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(user))
+                .addRole(user)
+                .build());
   }
 }

@@ -5,11 +5,12 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Runs {@link DeduplicateReadings} and writes its changed histories to the keyed state before
- * every checkpoint barrier (so every snapshot and savepoint holds them), and all of them when its
- * cache is full. Flink's mini-batch operators flush their bundles at the same point.
+ * Runs {@link DeduplicateReadings} and writes its changed histories to the keyed state before every
+ * checkpoint barrier (so every snapshot and savepoint holds them), and all of them when its cache
+ * is full. Flink's mini-batch operators flush their bundles at the same point.
  */
-public final class DedupOperator extends KeyedProcessOperator<String, TelemetryReading, TelemetryReading> {
+public final class DedupOperator
+    extends KeyedProcessOperator<String, TelemetryReading, TelemetryReading> {
   private static final long serialVersionUID = 1L;
 
   public DedupOperator(DeduplicateReadings dedup) {
@@ -19,7 +20,8 @@ public final class DedupOperator extends KeyedProcessOperator<String, TelemetryR
   @Override
   public void open() throws Exception {
     super.open();
-    ((DeduplicateReadings) userFunction).stateKeepsObjects(!getKeyedStateBackend().isSafeToReuseKVState());
+    ((DeduplicateReadings) userFunction)
+        .stateKeepsObjects(!getKeyedStateBackend().isSafeToReuseKVState());
   }
 
   @Override

@@ -21,41 +21,49 @@ import org.apache.flink.util.Collector;
  * Drops exact and near duplicates per sensor, keyed by {@code site_id:asset_id:sensor_id}.
  *
  * <p>State is one {@link SensorHistory} per sensor. An event-time timer clears it once the
- * watermark has passed the newest reading by a window; a processing-time TTL clears it when
- * event time stops advancing (every partition idle), so no state grows without bound.
+ * watermark has passed the newest reading by a window; a processing-time TTL clears it when event
+ * time stops advancing (every partition idle), so no state grows without bound.
  *
- * <p>With a cache ({@code cacheSensors} > 0; off by default), histories in use stay on the heap
- * (at most {@code cacheSensors} of them). {@link DedupOperator} writes the changed ones to the
- * keyed state before every checkpoint barrier, so every snapshot holds them, and then drops the
- * sensors that had no reading since the barrier before, which leaves them to the state and its
- * TTL; a full cache is written and emptied. A
- * sensor reporting every second thus costs one state write per checkpoint instead of a read and
- * a write per reading (a third of the service's allocation while draining), and its history is
- * one long-lived object instead of a new one per reading or per checkpoint. After a failure the
- * job restores the state of the last checkpoint and starts with an empty cache.
+ * <p>With a cache ({@code cacheSensors} > 0; off by default), histories in use stay on the heap (at
+ * most {@code cacheSensors} of them). {@link DedupOperator} writes the changed ones to the keyed
+ * state before every checkpoint barrier, so every snapshot holds them, and then drops the sensors
+ * that had no reading since the barrier before, which leaves them to the state and its TTL; a full
+ * cache is written and emptied. A sensor reporting every second thus costs one state write per
+ * checkpoint instead of a read and a write per reading (a third of the service's allocation while
+ * draining), and its history is one long-lived object instead of a new one per reading or per
+ * checkpoint. After a failure the job restores the state of the last checkpoint and starts with an
+ * empty cache.
  *
  * <p>Each sensor has one pending timer, not one per reading or per timer step: every checkpoint
- * writes all heap timers, and about seven per sensor (one per 10 s step of a window) made them
- * most of a heap snapshot at one-second checkpoints. A timer that fires before the sensor's
- * newest reading has aged a window moves itself on.
+ * writes all heap timers, and about seven per sensor (one per 10 s step of a window) made them most
+ * of a heap snapshot at one-second checkpoints. A timer that fires before the sensor's newest
+ * reading has aged a window moves itself on.
  */
-public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryReading, TelemetryReading> {
+public class DeduplicateReadings
+    extends KeyedProcessFunction<String, TelemetryReading, TelemetryReading> {
   private static final long serialVersionUID = 1L;
 
   private final Deduplicator deduplicator;
   private final Duration stateTtl;
   private final int cacheSensors;
+
   /** Cleanup timers are rounded up to this, so a busy sensor registers few of them. */
   private final long timerGranularityMillis;
 
   private transient ValueState<SensorHistory> history;
+
   /** Histories in use, by sensor key; the changed ones are newer than the state's. */
   private transient Map<String, Cached> cache;
-  /** True for a heap state backend: it keeps the objects it is given and returns, unlike RocksDB. */
+
+  /**
+   * True for a heap state backend: it keeps the objects it is given and returns, unlike RocksDB.
+   */
   private transient boolean stateKeepsObjects = true;
+
   private transient Counter exactDuplicates;
   private transient Counter nearDuplicates;
   private transient Counter emitted;
+
   /** How long the last write of the cache took: its share of a checkpoint's synchronous part. */
   private transient volatile double lastFlushMillis;
 
@@ -77,10 +85,11 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   public void open(OpenContext openContext) {
     ValueStateDescriptor<SensorHistory> descriptor =
         new ValueStateDescriptor<>("sensor-history", SensorHistorySerializer.INSTANCE);
-    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
-        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-        .build());
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(stateTtl)
+            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+            .build());
     history = getRuntimeContext().getState(descriptor);
     cache = new HashMap<>();
     var metrics = getRuntimeContext().getMetricGroup();
@@ -170,9 +179,9 @@ public class DeduplicateReadings extends KeyedProcessFunction<String, TelemetryR
   }
 
   /**
-   * Writes every changed history to the keyed state, then drops from the cache the sensors with
-   * no reading since the last flush, or every sensor when {@code everything}. {@code
-   * setCurrentKey} points the state at a sensor; the caller restores its own key afterwards.
+   * Writes every changed history to the keyed state, then drops from the cache the sensors with no
+   * reading since the last flush, or every sensor when {@code everything}. {@code setCurrentKey}
+   * points the state at a sensor; the caller restores its own key afterwards.
    */
   void flush(Consumer<String> setCurrentKey, boolean everything) throws IOException {
     long start = System.nanoTime();

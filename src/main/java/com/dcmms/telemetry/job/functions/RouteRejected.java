@@ -21,7 +21,9 @@ import org.apache.flink.util.OutputTag;
 public class RouteRejected extends ProcessFunction<ParsedRecord, TelemetryReading> {
   private static final long serialVersionUID = 1L;
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
-      new OutputTag<>("dead-letters", org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class));
+      new OutputTag<>(
+          "dead-letters",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class));
 
   private transient Map<RejectReason, Counter> rejected;
   private transient Counter outOfRange;

@@ -16,14 +16,16 @@ import org.apache.flink.core.memory.DataOutputView;
  * The dedup state of one sensor, written compactly: only the entries in use.
  *
  * <p>Dedup reads and writes this value for every reading, and a busy sensor holds hundreds of
- * entries within the window. Flink's POJO serializer wrote the arrays' whole capacity one long
- * at a time through reflection; in the drain profile that was most of dedup's own cost.
+ * entries within the window. Flink's POJO serializer wrote the arrays' whole capacity one long at a
+ * time through reflection; in the drain profile that was most of dedup's own cost.
  */
 public final class SensorHistorySerializer extends TypeSerializerSingleton<SensorHistory> {
   private static final long serialVersionUID = 1L;
   public static final SensorHistorySerializer INSTANCE = new SensorHistorySerializer();
+
   /** Format 1 held the entries as one little-endian block; 2 writes them as plain longs. */
   private static final int FORMAT = 2;
+
   private static final int FORMAT_BLOCK = 1;
 
   @Override
@@ -119,8 +121,14 @@ public final class SensorHistorySerializer extends TypeSerializerSingleton<Senso
   public SensorHistory deserialize(DataInputView in) throws IOException {
     int format = in.readByte();
     if (format != FORMAT && format != FORMAT_BLOCK) {
-      throw new IOException("unknown dedup state format " + format + " (this build reads "
-          + FORMAT_BLOCK + " and " + FORMAT + ")");
+      throw new IOException(
+          "unknown dedup state format "
+              + format
+              + " (this build reads "
+              + FORMAT_BLOCK
+              + " and "
+              + FORMAT
+              + ")");
     }
     SensorHistory h = new SensorHistory();
     h.hasLast = in.readBoolean();
@@ -140,8 +148,11 @@ public final class SensorHistorySerializer extends TypeSerializerSingleton<Senso
     if (format == FORMAT_BLOCK) {
       byte[] bytes = new byte[n * 2 * Long.BYTES];
       in.readFully(bytes);
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
-          .get(h.seenTimestamps, 0, n).get(h.seenIdHashes, 0, n);
+      ByteBuffer.wrap(bytes)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asLongBuffer()
+          .get(h.seenTimestamps, 0, n)
+          .get(h.seenIdHashes, 0, n);
     } else {
       for (int i = 0; i < n; i++) {
         h.seenTimestamps[i] = in.readLong();

@@ -41,15 +41,25 @@ public final class QuestDbCredentialsRejected extends IOException {
   private static String message(QuestDbSettings settings, String status) {
     String at = "QuestDB at " + settings.address();
     if (settings.hasToken()) {
-      return at + " refused the bearer token (" + status + "): check questdb.token; open-source "
+      return at
+          + " refused the bearer token ("
+          + status
+          + "): check questdb.token; open-source "
           + "QuestDB checks no tokens (QuestDB Enterprise does), it takes questdb.username and "
           + "questdb.password";
     }
     if (settings.hasBasicAuth()) {
-      return at + " refused the credentials of user '" + settings.username() + "' (" + status
+      return at
+          + " refused the credentials of user '"
+          + settings.username()
+          + "' ("
+          + status
           + "): check questdb.username and questdb.password";
     }
-    return at + " asks for credentials (" + status + "): set questdb.username and "
+    return at
+        + " asks for credentials ("
+        + status
+        + "): set questdb.username and "
         + "questdb.password (or questdb.token for QuestDB Enterprise)";
   }
 }

@@ -6,22 +6,37 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /** Where and how the QuestDB sink writes. */
-public record QuestDbSettings(String host, int httpPort, String table, int batchRows,
-    Duration flushInterval, Duration retryTimeout, String username, String password, String token)
+public record QuestDbSettings(
+    String host,
+    int httpPort,
+    String table,
+    int batchRows,
+    Duration flushInterval,
+    Duration retryTimeout,
+    String username,
+    String password,
+    String token)
     implements Serializable {
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   public QuestDbSettings {
     if (!TABLE_NAME.matcher(table).matches()) {
-      throw new IllegalArgumentException("QuestDB table name '" + table
-          + "' must be letters, digits and underscores");
+      throw new IllegalArgumentException(
+          "QuestDB table name '" + table + "' must be letters, digits and underscores");
     }
   }
 
   public static QuestDbSettings from(TelemetryJobOptions o) {
-    return new QuestDbSettings(o.questDbHost(), o.questDbHttpPort(), o.questDbTable(),
-        o.questDbBatchRows(), o.questDbFlushInterval(), o.questDbRetryTimeout(),
-        o.questDbUsername(), o.questDbPassword(), o.questDbToken());
+    return new QuestDbSettings(
+        o.questDbHost(),
+        o.questDbHttpPort(),
+        o.questDbTable(),
+        o.questDbBatchRows(),
+        o.questDbFlushInterval(),
+        o.questDbRetryTimeout(),
+        o.questDbUsername(),
+        o.questDbPassword(),
+        o.questDbToken());
   }
 
   public String address() {

@@ -6,9 +6,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Stores readings in QuestDB over ILP/HTTP. At-least-once (everything buffered is flushed
- * before each checkpoint completes); the table's DEDUP keys make replays idempotent, which
- * together gives exactly-once rows.
+ * Stores readings in QuestDB over ILP/HTTP. At-least-once (everything buffered is flushed before
+ * each checkpoint completes); the table's DEDUP keys make replays idempotent, which together gives
+ * exactly-once rows.
  */
 public final class QuestDbSink implements Sink<TelemetryReading> {
   private static final long serialVersionUID = 1L;
@@ -20,6 +20,7 @@ public final class QuestDbSink implements Sink<TelemetryReading> {
 
   @Override
   public SinkWriter<TelemetryReading> createWriter(WriterInitContext context) {
-    return new QuestDbSinkWriter(settings, context.getProcessingTimeService(), context.metricGroup());
+    return new QuestDbSinkWriter(
+        settings, context.getProcessingTimeService(), context.metricGroup());
   }
 }

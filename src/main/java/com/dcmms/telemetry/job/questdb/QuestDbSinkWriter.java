@@ -13,15 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers rows in the ILP sender and commits them in batches: when {@code batch-rows} are
- * pending, when the oldest pending row is {@code flush-interval} old, and before every
- * checkpoint.
+ * Buffers rows in the ILP sender and commits them in batches: when {@code batch-rows} are pending,
+ * when the oldest pending row is {@code flush-interval} old, and before every checkpoint.
  *
- * <p>On error: a failed flush keeps its rows in the sender's buffer and is retried with
- * exponential backoff; the task blocks meanwhile, which backpressures the pipeline. After
- * {@code retry-timeout} the writer fails and the job restarts from its last checkpoint. Refused
- * credentials fail the writer at once ({@link QuestDbCredentialsRejected}). No batch is ever
- * dropped.
+ * <p>On error: a failed flush keeps its rows in the sender's buffer and is retried with exponential
+ * backoff; the task blocks meanwhile, which backpressures the pipeline. After {@code retry-timeout}
+ * the writer fails and the job restarts from its last checkpoint. Refused credentials fail the
+ * writer at once ({@link QuestDbCredentialsRejected}). No batch is ever dropped.
  */
 final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
   private static final Logger LOG = LoggerFactory.getLogger(QuestDbSinkWriter.class);
@@ -53,7 +51,8 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
     if (sender == null) {
       open();
     }
-    sender.table(settings.table())
+    sender
+        .table(settings.table())
         .symbol("site_id", r.siteId)
         .symbol("asset_id", r.assetId)
         .symbol("sensor_id", r.sensorId)
@@ -66,14 +65,16 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
     if (r.metadataJson != null) {
       sender.stringColumn("metadata", r.metadataJson);
     }
-    sender.timestampColumn("ingested_at", r.processedAt, ChronoUnit.MILLIS)
+    sender
+        .timestampColumn("ingested_at", r.processedAt, ChronoUnit.MILLIS)
         .at(r.timestamp, ChronoUnit.MILLIS);
     pendingRows++;
     if (pendingRows >= settings.batchRows()) {
       flushPending();
     } else if (!flushTimerArmed) {
       flushTimerArmed = true;
-      time.registerTimer(time.getCurrentProcessingTime() + settings.flushInterval().toMillis(),
+      time.registerTimer(
+          time.getCurrentProcessingTime() + settings.flushInterval().toMillis(),
           t -> {
             flushTimerArmed = false;
             flushPending();
@@ -87,17 +88,19 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
   }
 
   private void open() throws IOException, InterruptedException {
-    retrying("create table " + settings.table(),
+    retrying(
+        "create table " + settings.table(),
         () -> QuestDbTable.exec(settings, QuestDbTable.createTableSql(settings.table())));
-    Sender.LineSenderBuilder builder = Sender.builder(Sender.Transport.HTTP)
-        .address(settings.address())
-        .disableAutoFlush()
-        // Retries are ours (counted, backpressuring, bounded by retry-timeout).
-        .retryTimeoutMillis(0)
-        // Grows as a batch needs it: a flush every 250 ms holds a few hundred KB, and a buffer
-        // once touched stays resident, per writer.
-        .bufferCapacity(256 * 1024)
-        .maxBufferCapacity(Integer.MAX_VALUE - 8);
+    Sender.LineSenderBuilder builder =
+        Sender.builder(Sender.Transport.HTTP)
+            .address(settings.address())
+            .disableAutoFlush()
+            // Retries are ours (counted, backpressuring, bounded by retry-timeout).
+            .retryTimeoutMillis(0)
+            // Grows as a batch needs it: a flush every 250 ms holds a few hundred KB, and a buffer
+            // once touched stays resident, per writer.
+            .bufferCapacity(256 * 1024)
+            .maxBufferCapacity(Integer.MAX_VALUE - 8);
     if (settings.hasToken()) {
       builder.httpToken(settings.token());
     } else if (settings.hasBasicAuth()) {
@@ -111,17 +114,19 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
       return;
     }
     int rows = pendingRows;
-    retrying("write " + rows + " rows", () -> {
-      try {
-        sender.flush();
-      } catch (LineSenderException e) {
-        if (QuestDbCredentialsRejected.isAuthenticationError(e)) {
-          throw QuestDbCredentialsRejected.of(settings, e);
-        }
-        throw e;
-      }
-      return null;
-    });
+    retrying(
+        "write " + rows + " rows",
+        () -> {
+          try {
+            sender.flush();
+          } catch (LineSenderException e) {
+            if (QuestDbCredentialsRejected.isAuthenticationError(e)) {
+              throw QuestDbCredentialsRejected.of(settings, e);
+            }
+            throw e;
+          }
+          return null;
+        });
     pendingRows = 0;
     rowsWritten.inc(rows);
     flushes.inc();
@@ -138,7 +143,8 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
       try {
         attempt.run();
         if (unavailable != 0) {
-          LOG.info("QuestDB at {} is reachable again after {} attempts", settings.address(), attemptNo);
+          LOG.info(
+              "QuestDB at {} is reachable again after {} attempts", settings.address(), attemptNo);
           unavailable = 0;
         }
         return;
@@ -147,13 +153,27 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
         throw e;
       } catch (Exception e) {
         if (System.nanoTime() > deadline) {
-          throw new IOException("QuestDB at " + settings.address() + " could not " + what
-              + " within " + settings.retryTimeout() + " (" + attemptNo + " attempts); the job "
-              + "restarts from its last checkpoint. Last error: " + e.getMessage(), e);
+          throw new IOException(
+              "QuestDB at "
+                  + settings.address()
+                  + " could not "
+                  + what
+                  + " within "
+                  + settings.retryTimeout()
+                  + " ("
+                  + attemptNo
+                  + " attempts); the job "
+                  + "restarts from its last checkpoint. Last error: "
+                  + e.getMessage(),
+              e);
         }
         if (unavailable == 0) {
-          LOG.warn("QuestDB at {} could not {}: {}; retrying with backoff for up to {}",
-              settings.address(), what, e.getMessage(), settings.retryTimeout());
+          LOG.warn(
+              "QuestDB at {} could not {}: {}; retrying with backoff for up to {}",
+              settings.address(),
+              what,
+              e.getMessage(),
+              settings.retryTimeout());
         }
         unavailable = 1;
         retries.inc();

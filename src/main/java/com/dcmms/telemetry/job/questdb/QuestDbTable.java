@@ -11,14 +11,16 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Creates the readings table through QuestDB's HTTP /exec endpoint: WAL, partitioned by day,
- * with DEDUP UPSERT KEYS so that a replay after a failure stores nothing twice.
+ * Creates the readings table through QuestDB's HTTP /exec endpoint: WAL, partitioned by day, with
+ * DEDUP UPSERT KEYS so that a replay after a failure stores nothing twice.
  */
 public final class QuestDbTable {
   private QuestDbTable() {}
 
   public static String createTableSql(String table) {
-    return "CREATE TABLE IF NOT EXISTS " + table + " ("
+    return "CREATE TABLE IF NOT EXISTS "
+        + table
+        + " ("
         + "timestamp TIMESTAMP, site_id SYMBOL, asset_id SYMBOL, sensor_id SYMBOL, "
         + "sensor_type SYMBOL, value DOUBLE, unit SYMBOL, quality_flag SYMBOL, source SYMBOL, "
         + "event_id VARCHAR, metadata VARCHAR, ingested_at TIMESTAMP"
@@ -27,29 +29,44 @@ public final class QuestDbTable {
   }
 
   /**
-   * Runs one SQL statement; throws with QuestDB's answer when it is refused, and
-   * {@link QuestDbCredentialsRejected} when the credentials are.
+   * Runs one SQL statement; throws with QuestDB's answer when it is refused, and {@link
+   * QuestDbCredentialsRejected} when the credentials are.
    */
-  public static String exec(QuestDbSettings settings, String sql) throws IOException, InterruptedException {
+  public static String exec(QuestDbSettings settings, String sql)
+      throws IOException, InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + settings.address()
-            + "/exec?query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
-        .timeout(Duration.ofSeconds(30))
-        .GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://"
+                        + settings.address()
+                        + "/exec?query="
+                        + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+            .timeout(Duration.ofSeconds(30))
+            .GET();
     if (settings.hasToken()) {
       request.header("Authorization", "Bearer " + settings.token());
     } else if (settings.hasBasicAuth()) {
-      String credentials = settings.username() + ':' + (settings.password() == null ? "" : settings.password());
-      request.header("Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+      String credentials =
+          settings.username() + ':' + (settings.password() == null ? "" : settings.password());
+      request.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
-    HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (QuestDbCredentialsRejected.isAuthenticationError(response.statusCode())) {
       throw QuestDbCredentialsRejected.of(settings, response.statusCode());
     }
     if (response.statusCode() != 200) {
-      throw new IOException("QuestDB at " + settings.address() + " refused the statement (HTTP "
-          + response.statusCode() + "): " + response.body());
+      throw new IOException(
+          "QuestDB at "
+              + settings.address()
+              + " refused the statement (HTTP "
+              + response.statusCode()
+              + "): "
+              + response.body());
     }
     return response.body();
   }

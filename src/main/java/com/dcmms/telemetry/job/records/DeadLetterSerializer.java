@@ -18,8 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * topic/partition/offset, Kafka timestamp, time rejected, and the payload as text, or as base64
  * when it is not UTF-8. A payload cut to a bounded prefix says so with payload_truncated.
  */
-public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter>,
-    SingleTopic {
+public final class DeadLetterSerializer
+    implements KafkaRecordSerializationSchema<DeadLetter>, SingleTopic {
   private static final long serialVersionUID = 1L;
   private final String topic;
   private transient JsonFactory json;
@@ -35,7 +35,8 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      DeadLetter d, KafkaSinkContext context, Long timestamp) {
     return new ProducerRecord<>(topic, null, null, null, toJson(d));
   }
 
@@ -84,7 +85,10 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload, 0, end)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(ByteBuffer.wrap(payload, 0, end))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }

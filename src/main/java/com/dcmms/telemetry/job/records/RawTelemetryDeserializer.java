@@ -9,11 +9,13 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Turns each raw Kafka record into a reading or a dead letter. It never throws for bad input,
- * so a malformed record can never fail the job.
+ * Turns each raw Kafka record into a reading or a dead letter. It never throws for bad input, so a
+ * malformed record can never fail the job.
  */
-public final class RawTelemetryDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
+public final class RawTelemetryDeserializer
+    implements KafkaRecordDeserializationSchema<ParsedRecord> {
   private static final long serialVersionUID = 1L;
+
   /** Dead letters keep at most this much of the payload, so that they fit Kafka's record limit. */
   public static final int MAX_DEAD_LETTER_PAYLOAD = 64 * 1024;
 
@@ -33,8 +35,8 @@ public final class RawTelemetryDeserializer implements KafkaRecordDeserializatio
     }
   }
 
-  static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, RejectedRecordException e,
-      long now) {
+  static DeadLetter deadLetter(
+      ConsumerRecord<byte[], byte[]> record, RejectedRecordException e, long now) {
     DeadLetter d = new DeadLetter();
     d.errorCode = e.reason().name();
     d.errorMessage = e.getMessage();
@@ -45,8 +47,10 @@ public final class RawTelemetryDeserializer implements KafkaRecordDeserializatio
     d.rejectedAt = now;
     byte[] payload = record.value() == null ? new byte[0] : record.value();
     d.payloadSize = payload.length;
-    d.payload = payload.length <= MAX_DEAD_LETTER_PAYLOAD
-        ? payload : Arrays.copyOf(payload, MAX_DEAD_LETTER_PAYLOAD);
+    d.payload =
+        payload.length <= MAX_DEAD_LETTER_PAYLOAD
+            ? payload
+            : Arrays.copyOf(payload, MAX_DEAD_LETTER_PAYLOAD);
     return d;
   }
 

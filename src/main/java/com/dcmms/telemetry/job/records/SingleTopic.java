@@ -16,6 +16,7 @@ public interface SingleTopic extends KafkaDatasetFacetProvider {
 
   @Override
   default Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
-    return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic()))));
+    return Optional.of(
+        new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic()))));
   }
 }

@@ -10,28 +10,34 @@ import java.util.Objects;
  */
 public class TelemetryReading {
   public String eventId;
+
   /** Event time, epoch milliseconds UTC. */
   public long timestamp;
+
   public String siteId;
   public String assetId;
   public String sensorId;
   public String sensorType;
   public double value;
   public String unit;
+
   /** Final quality flag: the device's, or OUT_OF_RANGE when the value is outside its range. */
   public String qualityFlag;
+
   /** Metadata as a JSON object text, or null. */
   public String metadataJson;
+
   public String source;
   public String schemaVersion;
+
   /** When the pipeline emitted the reading, epoch milliseconds; 0 until dedup emits it. */
   public long processedAt;
 
   public TelemetryReading() {}
 
   /**
-   * Built once per reading: the key selector asks on both sides of the exchange and the Kafka
-   * sink once more. Transient, so not part of the POJO: a deserialized reading builds its own.
+   * Built once per reading: the key selector asks on both sides of the exchange and the Kafka sink
+   * once more. Transient, so not part of the POJO: a deserialized reading builds its own.
    */
   private transient String sensorKey;
 
@@ -90,7 +96,19 @@ public class TelemetryReading {
 
   @Override
   public String toString() {
-    return "TelemetryReading{" + sensorKey() + " event=" + eventId + " ts=" + timestamp
-        + " " + sensorType + "=" + value + unit + " " + qualityFlag + '}';
+    return "TelemetryReading{"
+        + sensorKey()
+        + " event="
+        + eventId
+        + " ts="
+        + timestamp
+        + " "
+        + sensorType
+        + "="
+        + value
+        + unit
+        + " "
+        + qualityFlag
+        + '}';
   }
 }

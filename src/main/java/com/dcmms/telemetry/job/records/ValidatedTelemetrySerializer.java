@@ -15,11 +15,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes a reading to validated_telemetry: the input fields in the contract's names, the final
  * quality_flag and processed_at; record key {@code site_id:asset_id:sensor_id}.
  */
-public final class ValidatedTelemetrySerializer implements KafkaRecordSerializationSchema<TelemetryReading>,
-    SingleTopic {
+public final class ValidatedTelemetrySerializer
+    implements KafkaRecordSerializationSchema<TelemetryReading>, SingleTopic {
   private static final long serialVersionUID = 1L;
   private final String topic;
   private transient ByteArrayBuilder buffer;
+
   /** One generator for all records: creating one per record was a tenth of the sink's time. */
   private transient JsonGenerator generator;
 
@@ -33,10 +34,10 @@ public final class ValidatedTelemetrySerializer implements KafkaRecordSerializat
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(TelemetryReading r, KafkaSinkContext context,
-      Long timestamp) {
-    return new ProducerRecord<>(topic, null, null,
-        r.sensorKey().getBytes(StandardCharsets.UTF_8), toJson(r));
+  public ProducerRecord<byte[], byte[]> serialize(
+      TelemetryReading r, KafkaSinkContext context, Long timestamp) {
+    return new ProducerRecord<>(
+        topic, null, null, r.sensorKey().getBytes(StandardCharsets.UTF_8), toJson(r));
   }
 
   /** The record value's bytes. */
@@ -44,10 +45,11 @@ public final class ValidatedTelemetrySerializer implements KafkaRecordSerializat
     try {
       if (generator == null) {
         buffer = new ByteArrayBuilder(512);
-        generator = JsonFactory.builder()
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .build()
-            .createGenerator(buffer, JsonEncoding.UTF8);
+        generator =
+            JsonFactory.builder()
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .build()
+                .createGenerator(buffer, JsonEncoding.UTF8);
         generator.setRootValueSeparator(null);
       }
       buffer.reset();

@@ -19,15 +19,19 @@ public final class Deduplicator implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What to do with a reading. */
-  public enum Verdict { EMIT, EXACT_DUPLICATE, NEAR_DUPLICATE }
+  public enum Verdict {
+    EMIT,
+    EXACT_DUPLICATE,
+    NEAR_DUPLICATE
+  }
 
   private final long windowMillis;
   private final boolean deadband;
   private final double relativeTolerance;
   private final double absoluteTolerance;
 
-  public Deduplicator(Duration window, boolean deadband, double relativeTolerance,
-      double absoluteTolerance) {
+  public Deduplicator(
+      Duration window, boolean deadband, double relativeTolerance, double absoluteTolerance) {
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("dedup window must be positive, got " + window);
     }
@@ -78,7 +82,8 @@ public final class Deduplicator implements Serializable {
         || !r.qualityFlag.equals(h.lastQualityFlag)) {
       return false;
     }
-    double tolerance = h.lastValue == 0 ? absoluteTolerance : relativeTolerance * Math.abs(h.lastValue);
+    double tolerance =
+        h.lastValue == 0 ? absoluteTolerance : relativeTolerance * Math.abs(h.lastValue);
     return Math.abs(r.value - h.lastValue) <= tolerance;
   }
 

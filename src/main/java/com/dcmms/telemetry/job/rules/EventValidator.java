@@ -18,25 +18,28 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Parses one raw event and checks it against the event contract: required fields, types,
- * finite values, timestamp bounds; flags values outside their sensor type's range.
+ * Parses one raw event and checks it against the event contract: required fields, types, finite
+ * values, timestamp bounds; flags values outside their sensor type's range.
  *
- * <p>A streaming parse: the payload is read once, unknown fields are skipped without building
- * a tree. Records over {@link #MAX_RECORD_BYTES} are rejected unread. Text fields follow
- * {@link TextRules}, timestamps {@link Timestamps}.
+ * <p>A streaming parse: the payload is read once, unknown fields are skipped without building a
+ * tree. Records over {@link #MAX_RECORD_BYTES} are rejected unread. Text fields follow {@link
+ * TextRules}, timestamps {@link Timestamps}.
  */
 public final class EventValidator implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Longest accepted identifier or label; longer ones are almost always corrupt input. */
   public static final int MAX_TEXT_LENGTH = TextRules.MAX_TEXT_LENGTH;
+
   /**
    * Largest accepted record. A reading is a few hundred bytes; bigger records are rejected before
    * parsing, so that no record costs more than this to read.
    */
   public static final int MAX_RECORD_BYTES = 1024 * 1024;
+
   /**
-   * Longest accepted metadata, as compact JSON text. Bounds validated_telemetry records well
-   * below Kafka's default 1 MiB request size: a larger one would fail the sink on every replay.
+   * Longest accepted metadata, as compact JSON text. Bounds validated_telemetry records well below
+   * Kafka's default 1 MiB request size: a larger one would fail the sink on every replay.
    */
   public static final int MAX_METADATA_LENGTH = 64 * 1024;
 
@@ -45,7 +48,8 @@ public final class EventValidator implements Serializable {
   private final Map<String, ValueRange> ranges;
   private transient JsonFactory json;
 
-  public EventValidator(Duration maxEventAge, Duration maxFutureSkew, Map<String, ValueRange> ranges) {
+  public EventValidator(
+      Duration maxEventAge, Duration maxFutureSkew, Map<String, ValueRange> ranges) {
     this.maxEventAgeMillis = maxEventAge.toMillis();
     this.maxFutureSkewMillis = maxFutureSkew.toMillis();
     this.ranges = Map.copyOf(ranges);
@@ -62,37 +66,50 @@ public final class EventValidator implements Serializable {
       throw new RejectedRecordException(RejectReason.EMPTY_RECORD, "record is empty");
     }
     if (payload.length > MAX_RECORD_BYTES) {
-      throw new RejectedRecordException(RejectReason.RECORD_TOO_LARGE, "record is "
-          + payload.length + " bytes; at most " + MAX_RECORD_BYTES + " (1 MiB) are accepted");
+      throw new RejectedRecordException(
+          RejectReason.RECORD_TOO_LARGE,
+          "record is "
+              + payload.length
+              + " bytes; at most "
+              + MAX_RECORD_BYTES
+              + " (1 MiB) are accepted");
     }
     // Checked first: Jackson accepts overlong forms and out-of-range code points, and decodes
     // UTF-16/32 when it detects them.
     if (!isUtf8(payload)) {
-      throw new RejectedRecordException(RejectReason.INVALID_UTF8, "record is not valid UTF-8 text");
+      throw new RejectedRecordException(
+          RejectReason.INVALID_UTF8, "record is not valid UTF-8 text");
     }
     // NUL is valid UTF-8 but never valid JSON; without this, Jackson would take UTF-16 or UTF-32
     // text (ASCII with NULs between) for what it is and accept it.
     int nul = indexOfNul(payload);
     if (nul >= 0) {
-      throw new RejectedRecordException(RejectReason.INVALID_JSON, "record is not valid JSON: "
-          + "NUL byte at byte " + nul + " (UTF-16 or UTF-32 text is not accepted; send UTF-8)");
+      throw new RejectedRecordException(
+          RejectReason.INVALID_JSON,
+          "record is not valid JSON: "
+              + "NUL byte at byte "
+              + nul
+              + " (UTF-16 or UTF-32 text is not accepted; send UTF-8)");
     }
     if (isBom(payload, 0) && isBom(payload, 3)) {
       // Jackson skips the first and misreads the second as a broken character.
-      throw new RejectedRecordException(RejectReason.INVALID_JSON, "record is not valid JSON: "
-          + "a second byte order mark at byte 3 (only one, at the very start, is ignored)");
+      throw new RejectedRecordException(
+          RejectReason.INVALID_JSON,
+          "record is not valid JSON: "
+              + "a second byte order mark at byte 3 (only one, at the very start, is ignored)");
     }
     RawFields f;
     try {
       f = parse(payload);
     } catch (JsonProcessingException e) {
-      throw new RejectedRecordException(RejectReason.INVALID_JSON,
+      throw new RejectedRecordException(
+          RejectReason.INVALID_JSON,
           "record is not valid JSON: " + e.getOriginalMessage() + location(e));
     } catch (IOException e) {
       // Jackson's decoders can fail with a plain CharConversionException. Still bad input,
       // never a reason to fail the job.
-      throw new RejectedRecordException(RejectReason.INVALID_JSON,
-          "record is not valid JSON: " + e.getMessage());
+      throw new RejectedRecordException(
+          RejectReason.INVALID_JSON, "record is not valid JSON: " + e.getMessage());
     }
     return check(f, nowMillis);
   }
@@ -112,8 +129,8 @@ public final class EventValidator implements Serializable {
       throw TextRules.missing("value");
     }
     if (!Double.isFinite(f.value)) {
-      throw new RejectedRecordException(RejectReason.NON_FINITE_VALUE,
-          "field 'value' must be a finite number, got " + f.value);
+      throw new RejectedRecordException(
+          RejectReason.NON_FINITE_VALUE, "field 'value' must be a finite number, got " + f.value);
     }
     r.value = f.value;
     r.timestamp = f.timestamp;
@@ -122,8 +139,12 @@ public final class EventValidator implements Serializable {
     r.schemaVersion = TextRules.optional("schema_version", f.schemaVersion, "1.0.0");
     String flag = TextRules.optional("quality_flag", f.qualityFlag, "GOOD");
     if (!SensorTypes.QUALITY_FLAGS.contains(flag)) {
-      throw new RejectedRecordException(RejectReason.INVALID_FIELD, "field 'quality_flag' must be one of "
-          + "GOOD, BAD, UNCERTAIN, OUT_OF_RANGE, SENSOR_FAULT, got '" + flag + "'");
+      throw new RejectedRecordException(
+          RejectReason.INVALID_FIELD,
+          "field 'quality_flag' must be one of "
+              + "GOOD, BAD, UNCERTAIN, OUT_OF_RANGE, SENSOR_FAULT, got '"
+              + flag
+              + "'");
     }
     ValueRange range = ranges.get(r.sensorType);
     r.qualityFlag = range != null && !range.contains(r.value) ? "OUT_OF_RANGE" : flag;
@@ -144,11 +165,12 @@ public final class EventValidator implements Serializable {
     try (JsonParser p = json().createParser(payload)) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        throw new RejectedRecordException(RejectReason.EMPTY_RECORD, "record holds only white space");
+        throw new RejectedRecordException(
+            RejectReason.EMPTY_RECORD, "record holds only white space");
       }
       if (t != JsonToken.START_OBJECT) {
-        throw new RejectedRecordException(RejectReason.NOT_AN_OBJECT,
-            "record must be a JSON object, got " + describe(t));
+        throw new RejectedRecordException(
+            RejectReason.NOT_AN_OBJECT, "record must be a JSON object, got " + describe(t));
       }
       RawFields f = new RawFields();
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -157,7 +179,8 @@ public final class EventValidator implements Serializable {
         readField(p, name, f);
       }
       if (p.nextToken() != null) {
-        throw new RejectedRecordException(RejectReason.INVALID_JSON,
+        throw new RejectedRecordException(
+            RejectReason.INVALID_JSON,
             "record has content after the end of the JSON object" + location(p));
       }
       return f;
@@ -188,7 +211,8 @@ public final class EventValidator implements Serializable {
     }
   }
 
-  private static String text(JsonParser p, String field) throws IOException, RejectedRecordException {
+  private static String text(JsonParser p, String field)
+      throws IOException, RejectedRecordException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NULL) {
       return null;
@@ -199,7 +223,8 @@ public final class EventValidator implements Serializable {
     return p.getText();
   }
 
-  private static void readValue(JsonParser p, RawFields f) throws IOException, RejectedRecordException {
+  private static void readValue(JsonParser p, RawFields f)
+      throws IOException, RejectedRecordException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NULL) {
       return;
@@ -229,21 +254,27 @@ public final class EventValidator implements Serializable {
         if (v != JsonToken.VALUE_STRING) {
           throw wrongType("metadata." + TextRules.abbreviate(key), "a string", v);
         }
-        g.writeStringField(TextRules.storable("metadata key", key),
+        g.writeStringField(
+            TextRules.storable("metadata key", key),
             TextRules.storable("metadata." + key, p.getText()));
       }
       g.writeEndObject();
     }
     if (out.getBuffer().length() > MAX_METADATA_LENGTH) {
-      throw new RejectedRecordException(RejectReason.INVALID_FIELD, "field 'metadata' is "
-          + out.getBuffer().length() + " characters long as JSON; at most " + MAX_METADATA_LENGTH
-          + " are accepted");
+      throw new RejectedRecordException(
+          RejectReason.INVALID_FIELD,
+          "field 'metadata' is "
+              + out.getBuffer().length()
+              + " characters long as JSON; at most "
+              + MAX_METADATA_LENGTH
+              + " are accepted");
     }
     return out.toString();
   }
 
   static RejectedRecordException wrongType(String field, String expected, JsonToken t) {
-    return new RejectedRecordException(RejectReason.WRONG_TYPE,
+    return new RejectedRecordException(
+        RejectReason.WRONG_TYPE,
         "field '" + field + "' must be " + expected + ", got " + describe(t));
   }
 
@@ -268,8 +299,10 @@ public final class EventValidator implements Serializable {
   }
 
   private static boolean isBom(byte[] payload, int at) {
-    return payload.length >= at + 3 && payload[at] == (byte) 0xEF
-        && payload[at + 1] == (byte) 0xBB && payload[at + 2] == (byte) 0xBF;
+    return payload.length >= at + 3
+        && payload[at] == (byte) 0xEF
+        && payload[at + 1] == (byte) 0xBB
+        && payload[at + 2] == (byte) 0xBF;
   }
 
   private static int indexOfNul(byte[] payload) {
@@ -290,8 +323,9 @@ public final class EventValidator implements Serializable {
       return true;
     }
     try {
-      StandardCharsets.UTF_8.newDecoder().decode(
-          ByteBuffer.wrap(payload, ascii, payload.length - ascii));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(ByteBuffer.wrap(payload, ascii, payload.length - ascii));
       return true;
     } catch (CharacterCodingException e) {
       return false;
@@ -300,10 +334,11 @@ public final class EventValidator implements Serializable {
 
   private JsonFactory json() {
     if (json == null) {
-      json = JsonFactory.builder()
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
+      json =
+          JsonFactory.builder()
+              .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .build();
     }
     return json;
   }

@@ -12,11 +12,14 @@ public class SensorHistory {
   public long lastTimestamp;
   public double lastValue;
   public String lastQualityFlag;
+
   /** Newest event time seen; entries older than it by a window are pruned. */
   public long newestTimestamp = Long.MIN_VALUE;
+
   public long[] seenTimestamps = new long[4];
   public long[] seenIdHashes = new long[4];
   public int seenCount;
+
   /** Event time of the cleanup timer registered last, Long.MIN_VALUE when none. */
   public long cleanupTimer = Long.MIN_VALUE;
 
@@ -28,10 +31,12 @@ public class SensorHistory {
     if (!(o instanceof SensorHistory h)) {
       return false;
     }
-    return hasLast == h.hasLast && lastTimestamp == h.lastTimestamp
+    return hasLast == h.hasLast
+        && lastTimestamp == h.lastTimestamp
         && Double.compare(lastValue, h.lastValue) == 0
         && java.util.Objects.equals(lastQualityFlag, h.lastQualityFlag)
-        && newestTimestamp == h.newestTimestamp && cleanupTimer == h.cleanupTimer
+        && newestTimestamp == h.newestTimestamp
+        && cleanupTimer == h.cleanupTimer
         && seenCount == h.seenCount
         && java.util.Arrays.equals(seenTimestamps, 0, seenCount, h.seenTimestamps, 0, seenCount)
         && java.util.Arrays.equals(seenIdHashes, 0, seenCount, h.seenIdHashes, 0, seenCount);

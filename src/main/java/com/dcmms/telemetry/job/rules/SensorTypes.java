@@ -7,9 +7,22 @@ import java.util.Set;
 /** The sensor types of the event contract and their default physical ranges. */
 public final class SensorTypes {
   /** Types of the contract; any other type passes validation and is counted as unknown. */
-  public static final Set<String> KNOWN = Set.of("TEMPERATURE", "VOLTAGE", "CURRENT", "POWER",
-      "FREQUENCY", "PRESSURE", "HUMIDITY", "VIBRATION", "FLOW_RATE", "RPM", "TORQUE", "ENERGY",
-      "STATUS", "OTHER");
+  public static final Set<String> KNOWN =
+      Set.of(
+          "TEMPERATURE",
+          "VOLTAGE",
+          "CURRENT",
+          "POWER",
+          "FREQUENCY",
+          "PRESSURE",
+          "HUMIDITY",
+          "VIBRATION",
+          "FLOW_RATE",
+          "RPM",
+          "TORQUE",
+          "ENERGY",
+          "STATUS",
+          "OTHER");
 
   public static final Set<String> QUALITY_FLAGS =
       Set.of("GOOD", "BAD", "UNCERTAIN", "OUT_OF_RANGE", "SENSOR_FAULT");

@@ -17,9 +17,10 @@ import java.time.temporal.TemporalAccessor;
 final class Timestamps {
   /** Below this a positive timestamp is more likely epoch seconds (before 1973 in millis). */
   private static final long SECONDS_HINT_BELOW = 100_000_000_000L;
+
   /**
-   * Above this a timestamp is more likely epoch micro- or nanoseconds: in milliseconds it is
-   * after the year 33 000, beyond any ISO-8601 date a device sends.
+   * Above this a timestamp is more likely epoch micro- or nanoseconds: in milliseconds it is after
+   * the year 33 000, beyond any ISO-8601 date a device sends.
    */
   private static final long MICROS_HINT_ABOVE = 1_000_000_000_000_000L;
 
@@ -32,14 +33,16 @@ final class Timestamps {
       try {
         return p.getLongValue();
       } catch (InputCoercionException e) {
-        throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP,
+        throw new RejectedRecordException(
+            RejectReason.INVALID_TIMESTAMP,
             "timestamp " + p.getText() + " is out of range for epoch milliseconds");
       }
     }
     if (t == JsonToken.VALUE_NUMBER_FLOAT) {
       double ms = p.getDoubleValue();
       if (!Double.isFinite(ms) || Math.abs(ms) > 9.0e15) {
-        throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP,
+        throw new RejectedRecordException(
+            RejectReason.INVALID_TIMESTAMP,
             "timestamp " + p.getText() + " is not a usable epoch milliseconds value");
       }
       return (long) Math.floor(ms);
@@ -54,34 +57,51 @@ final class Timestamps {
   static long parseIso(String text) throws RejectedRecordException {
     try {
       TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parse(text.trim());
-      Instant instant = parsed.isSupported(ChronoField.OFFSET_SECONDS)
-          ? Instant.from(parsed)
-          : LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
+      Instant instant =
+          parsed.isSupported(ChronoField.OFFSET_SECONDS)
+              ? Instant.from(parsed)
+              : LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
       return instant.toEpochMilli();
     } catch (DateTimeException | ArithmeticException e) {
       // Digits in quotes are the commonest mistake; say what to send instead.
-      String hint = text.trim().matches("-?[0-9]+(\\.[0-9]+)?")
-          ? " (epoch milliseconds must be a JSON number, not a string)" : "";
-      throw new RejectedRecordException(RejectReason.INVALID_TIMESTAMP, "timestamp '"
-          + TextRules.abbreviate(text) + "' is not an ISO-8601 date-time" + hint);
+      String hint =
+          text.trim().matches("-?[0-9]+(\\.[0-9]+)?")
+              ? " (epoch milliseconds must be a JSON number, not a string)"
+              : "";
+      throw new RejectedRecordException(
+          RejectReason.INVALID_TIMESTAMP,
+          "timestamp '" + TextRules.abbreviate(text) + "' is not an ISO-8601 date-time" + hint);
     }
   }
 
   static void checkAge(long timestamp, long nowMillis, long maxAgeMillis, long maxSkewMillis)
       throws RejectedRecordException {
     if (timestamp < nowMillis - maxAgeMillis) {
-      String hint = timestamp > 0 && timestamp < SECONDS_HINT_BELOW
-          ? " (it looks like epoch seconds; the contract wants epoch milliseconds)" : "";
-      throw new RejectedRecordException(RejectReason.TIMESTAMP_TOO_OLD, "timestamp " + timestamp
-          + " is older than the accepted age of " + Duration.ofMillis(maxAgeMillis) + hint);
+      String hint =
+          timestamp > 0 && timestamp < SECONDS_HINT_BELOW
+              ? " (it looks like epoch seconds; the contract wants epoch milliseconds)"
+              : "";
+      throw new RejectedRecordException(
+          RejectReason.TIMESTAMP_TOO_OLD,
+          "timestamp "
+              + timestamp
+              + " is older than the accepted age of "
+              + Duration.ofMillis(maxAgeMillis)
+              + hint);
     }
     if (timestamp > nowMillis + maxSkewMillis) {
-      String hint = timestamp > MICROS_HINT_ABOVE
-          ? " (it looks like epoch micro- or nanoseconds; the contract wants epoch milliseconds)"
-          : "";
-      throw new RejectedRecordException(RejectReason.TIMESTAMP_IN_FUTURE, "timestamp " + timestamp
-          + " is more than " + Duration.ofMillis(maxSkewMillis) + " ahead of processing time"
-          + hint);
+      String hint =
+          timestamp > MICROS_HINT_ABOVE
+              ? " (it looks like epoch micro- or nanoseconds; the contract wants epoch milliseconds)"
+              : "";
+      throw new RejectedRecordException(
+          RejectReason.TIMESTAMP_IN_FUTURE,
+          "timestamp "
+              + timestamp
+              + " is more than "
+              + Duration.ofMillis(maxSkewMillis)
+              + " ahead of processing time"
+              + hint);
     }
   }
 }

@@ -18,13 +18,16 @@ public record ValueRange(double min, double max) implements Serializable {
   public static ValueRange parse(String text) {
     int sep = text.indexOf("..");
     if (sep < 0) {
-      throw new IllegalArgumentException("range '" + text + "' must look like MIN..MAX, e.g. -50..150");
+      throw new IllegalArgumentException(
+          "range '" + text + "' must look like MIN..MAX, e.g. -50..150");
     }
     try {
-      return new ValueRange(Double.parseDouble(text.substring(0, sep).trim()),
+      return new ValueRange(
+          Double.parseDouble(text.substring(0, sep).trim()),
           Double.parseDouble(text.substring(sep + 2).trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("range '" + text + "' must look like MIN..MAX, e.g. -50..150");
+      throw new IllegalArgumentException(
+          "range '" + text + "' must look like MIN..MAX, e.g. -50..150");
     }
   }
 

@@ -21,12 +21,14 @@ class EmbeddedFlinkAnswerTest {
 
   @Test
   void returnsTheAnswer() {
-    assertThat(EmbeddedFlink.await(CompletableFuture.completedFuture("graph"), SHORT)).contains("graph");
+    assertThat(EmbeddedFlink.await(CompletableFuture.completedFuture("graph"), SHORT))
+        .contains("graph");
   }
 
   @Test
   void aJobTheClusterNoLongerKnowsIsEmpty() {
-    CompletableFuture<String> answer = CompletableFuture.failedFuture(new FlinkJobNotFoundException(new JobID()));
+    CompletableFuture<String> answer =
+        CompletableFuture.failedFuture(new FlinkJobNotFoundException(new JobID()));
     assertThat(EmbeddedFlink.await(answer, SHORT)).isEmpty();
   }
 
@@ -40,7 +42,8 @@ class EmbeddedFlinkAnswerTest {
   @Test
   void anInterruptIsUnavailableAndKeepsTheFlag() {
     Thread.currentThread().interrupt();
-    assertThatThrownBy(() -> EmbeddedFlink.await(new CompletableFuture<String>(), Duration.ofSeconds(30)))
+    assertThatThrownBy(
+            () -> EmbeddedFlink.await(new CompletableFuture<String>(), Duration.ofSeconds(30)))
         .isInstanceOf(FlinkUnavailable.class)
         .hasMessageContaining("interrupted");
     assertThat(Thread.currentThread().isInterrupted()).isTrue();

@@ -13,24 +13,26 @@ import org.junit.jupiter.api.Test;
 class HealthWhenFlinkDoesNotAnswerTest {
   private static final String WHY = "the embedded Flink cluster did not answer within 5000 ms";
 
-  private final PipelineStatus silent = new PipelineStatus(null, "1.0.0", "abc") {
-    @Override
-    public Health health() {
-      throw new FlinkUnavailable(WHY, null);
-    }
+  private final PipelineStatus silent =
+      new PipelineStatus(null, "1.0.0", "abc") {
+        @Override
+        public Health health() {
+          throw new FlinkUnavailable(WHY, null);
+        }
 
-    @Override
-    public Optional<JobStatus> state() {
-      throw new FlinkUnavailable(WHY, null);
-    }
-  };
+        @Override
+        public Optional<JobStatus> state() {
+          throw new FlinkUnavailable(WHY, null);
+        }
+      };
 
   @Test
   void readinessIsDownWithTheReason() {
     HealthCheckResponse response = new PipelineReadiness(silent, null).call();
     assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
     assertThat(response.getData().orElseThrow())
-        .containsEntry("jobState", "UNKNOWN").containsEntry("reason", WHY);
+        .containsEntry("jobState", "UNKNOWN")
+        .containsEntry("reason", WHY);
   }
 
   @Test
@@ -38,6 +40,7 @@ class HealthWhenFlinkDoesNotAnswerTest {
     HealthCheckResponse response = new PipelineLiveness(silent).call();
     assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
     assertThat(response.getData().orElseThrow())
-        .containsEntry("jobState", "UNKNOWN").containsEntry("reason", WHY);
+        .containsEntry("jobState", "UNKNOWN")
+        .containsEntry("reason", WHY);
   }
 }

@@ -16,32 +16,56 @@ class RepeatedLogLinesTest {
 
   @Test
   void holdsBackALibraryLineThatDiffersOnlyInNumbersAndIds() {
-    assertThat(passes(NETWORK_CLIENT, "[Producer clientId=tx-3fa9c2d1] Connection to node -1 "
-        + "(127.0.0.1:34799) failed authentication")).isTrue();
+    assertThat(
+            passes(
+                NETWORK_CLIENT,
+                "[Producer clientId=tx-3fa9c2d1] Connection to node -1 "
+                    + "(127.0.0.1:34799) failed authentication"))
+        .isTrue();
     now.addAndGet(1_400);
-    assertThat(passes(NETWORK_CLIENT, "[Producer clientId=tx-3fa9c2d1] Connection to node -1 "
-        + "(127.0.0.1:34799) failed authentication")).isFalse();
-    assertThat(passes(NETWORK_CLIENT, "[Producer clientId=tx-77be0a12] Connection to node -1 "
-        + "(127.0.0.1:41001) failed authentication")).isFalse();
+    assertThat(
+            passes(
+                NETWORK_CLIENT,
+                "[Producer clientId=tx-3fa9c2d1] Connection to node -1 "
+                    + "(127.0.0.1:34799) failed authentication"))
+        .isFalse();
+    assertThat(
+            passes(
+                NETWORK_CLIENT,
+                "[Producer clientId=tx-77be0a12] Connection to node -1 "
+                    + "(127.0.0.1:41001) failed authentication"))
+        .isFalse();
   }
 
   @Test
   void holdsBackTheSameLineOfAnotherClientOfTheSameKind() {
     String admin = "org.apache.kafka.clients.admin.internals.AdminMetadataManager";
-    assertThat(passes(admin, "[AdminClient clientId=group-refused_aa390a54-enumerator-admin-client] "
-        + "Fatal error during metadata update")).isTrue();
-    assertThat(passes(admin, "[AdminClient clientId=tx-refused_aa390a54-validated] "
-        + "Fatal error during metadata update")).isFalse();
+    assertThat(
+            passes(
+                admin,
+                "[AdminClient clientId=group-refused_aa390a54-enumerator-admin-client] "
+                    + "Fatal error during metadata update"))
+        .isTrue();
+    assertThat(
+            passes(
+                admin,
+                "[AdminClient clientId=tx-refused_aa390a54-validated] "
+                    + "Fatal error during metadata update"))
+        .isFalse();
     assertThat(passes(admin, "[AdminClient clientId=tx-refused_aa390a54-dlq] Connection refused"))
-        .as("another message of a client still passes").isTrue();
+        .as("another message of a client still passes")
+        .isTrue();
   }
 
   @Test
   void letsDifferentLinesLevelsAndLoggersThrough() {
     assertThat(passes(NETWORK_CLIENT, "Bootstrap broker 127.0.0.1:1 disconnected")).isTrue();
     assertThat(passes(NETWORK_CLIENT, "Connection to node 1 could not be established")).isTrue();
-    assertThat(passes("org.apache.kafka.clients.admin.KafkaAdminClient",
-        "Bootstrap broker 127.0.0.1:1 disconnected")).isTrue();
+    assertThat(
+            passes(
+                "org.apache.kafka.clients.admin.KafkaAdminClient",
+                "Bootstrap broker 127.0.0.1:1 disconnected"))
+        .isTrue();
     ExtLogRecord error = record(NETWORK_CLIENT, "Bootstrap broker 127.0.0.1:1 disconnected");
     error.setLevel(Level.SEVERE);
     assertThat(filter.isLoggable(error)).isTrue();
@@ -66,7 +90,8 @@ class RepeatedLogLinesTest {
   @Test
   void neverHoldsBackOurOwnLines() {
     for (int i = 0; i < 3; i++) {
-      assertThat(passes("com.dcmms.telemetry.host.flink.JobFailureLog", "Telemetry job failed")).isTrue();
+      assertThat(passes("com.dcmms.telemetry.host.flink.JobFailureLog", "Telemetry job failed"))
+          .isTrue();
     }
   }
 
@@ -88,8 +113,12 @@ class RepeatedLogLinesTest {
   }
 
   private static ExtLogRecord record(String logger, String format, Object... args) {
-    ExtLogRecord r = new ExtLogRecord(Level.WARNING, format, ExtLogRecord.FormatStyle.PRINTF,
-        RepeatedLogLinesTest.class.getName());
+    ExtLogRecord r =
+        new ExtLogRecord(
+            Level.WARNING,
+            format,
+            ExtLogRecord.FormatStyle.PRINTF,
+            RepeatedLogLinesTest.class.getName());
     r.setLoggerName(logger);
     r.setParameters(args);
     return r;

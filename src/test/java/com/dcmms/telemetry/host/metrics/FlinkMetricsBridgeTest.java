@@ -58,11 +58,13 @@ class FlinkMetricsBridgeTest {
   private static final ReporterScopedSettings<org.apache.flink.metrics.Metric> SETTINGS =
       new ReporterScopedSettings<>(0, '.', ReporterFilter.getNoOpFilter(), Set.of(), Map.of());
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MicrometerReporter reporter = new MicrometerReporter(registry);
-  private final TaskManagerJobMetricGroup tmJob = TaskManagerMetricGroup
-      .createTaskManagerMetricGroup(NoOpMetricRegistry.INSTANCE, "host-1", ResourceID.generate())
-      .addJob(new JobID(), "telemetry");
+  private final TaskManagerJobMetricGroup tmJob =
+      TaskManagerMetricGroup.createTaskManagerMetricGroup(
+              NoOpMetricRegistry.INSTANCE, "host-1", ResourceID.generate())
+          .addJob(new JobID(), "telemetry");
   private final JobVertexID vertex = new JobVertexID();
 
   @BeforeEach
@@ -83,10 +85,12 @@ class FlinkMetricsBridgeTest {
     add(gauge(42L), "lastCheckpointDuration", jobManagerJob());
     add(new SimpleCounter(), "bytes.in-rate", operator);
 
-    assertThat(registry.getMeters()).extracting(m -> m.getId().getName()).containsExactlyInAnyOrder(
-        OPERATOR_SCOPE + "numRecordsIn",
-        "flink_jobmanager_job_lastCheckpointDuration",
-        OPERATOR_SCOPE + "bytes_in_rate");
+    assertThat(registry.getMeters())
+        .extracting(m -> m.getId().getName())
+        .containsExactlyInAnyOrder(
+            OPERATOR_SCOPE + "numRecordsIn",
+            "flink_jobmanager_job_lastCheckpointDuration",
+            OPERATOR_SCOPE + "bytes_in_rate");
     assertThat(registry.scrape())
         .contains("flink_jobmanager_job_lastCheckpointDuration{job_name=\"telemetry\",} 42.0")
         .doesNotContain("_total");
@@ -103,14 +107,29 @@ class FlinkMetricsBridgeTest {
 
   @Test
   void keepsJobTaskOperatorAndUserLabelsAndDropsIdentifiers() {
-    add(new SimpleCounter(), "telemetryDuplicatesDropped", operator(3, 2).addGroup("kind", "exact"));
+    add(
+        new SimpleCounter(),
+        "telemetryDuplicatesDropped",
+        operator(3, 2).addGroup("kind", "exact"));
 
     Meter meter = registry.get(OPERATOR_SCOPE + "kind_telemetryDuplicatesDropped").meter();
-    assertThat(meter.getId().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
-        .containsExactlyInAnyOrder("job_name=telemetry", "task_name=Validate", "subtask_index=3",
-            "operator_name=validate", "kind=exact");
-    assertThat(registry.scrape()).doesNotContain("host=", "tm_id=", "job_id=", "task_id=",
-        "task_attempt_id=", "task_attempt_num=", "operator_id=");
+    assertThat(meter.getId().getTags())
+        .extracting(t -> t.getKey() + "=" + t.getValue())
+        .containsExactlyInAnyOrder(
+            "job_name=telemetry",
+            "task_name=Validate",
+            "subtask_index=3",
+            "operator_name=validate",
+            "kind=exact");
+    assertThat(registry.scrape())
+        .doesNotContain(
+            "host=",
+            "tm_id=",
+            "job_id=",
+            "task_id=",
+            "task_attempt_id=",
+            "task_attempt_num=",
+            "operator_id=");
   }
 
   @Test
@@ -163,12 +182,13 @@ class FlinkMetricsBridgeTest {
     String name = OPERATOR_SCOPE + "latency";
     assertThat(registry.scrape().lines().filter(l -> l.startsWith("# TYPE " + name)))
         .containsExactly("# TYPE " + name + " summary");
-    assertThat(registry.scrape().lines().filter(l -> l.startsWith(name + "_count{")))
-        .hasSize(2);
+    assertThat(registry.scrape().lines().filter(l -> l.startsWith(name + "_count{"))).hasSize(2);
 
     remove(first, "latency", subtask0);
     assertThat(registry.scrape().lines().filter(l -> l.startsWith(name + "_count{")))
-        .singleElement().asString().contains("subtask_index=\"1\"");
+        .singleElement()
+        .asString()
+        .contains("subtask_index=\"1\"");
     reporter.close();
     assertThat(registry.scrape()).doesNotContain(name);
   }
@@ -177,9 +197,13 @@ class FlinkMetricsBridgeTest {
   void readsNaNWhenAGaugeFailsOrHasNoValue() {
     MetricGroup operator = operator(0, 0);
     add(gauge(null), "notYetKnown", operator);
-    add((org.apache.flink.metrics.Gauge<Long>) () -> {
-      throw new IllegalStateException("closed");
-    }, "failing", operator);
+    add(
+        (org.apache.flink.metrics.Gauge<Long>)
+            () -> {
+              throw new IllegalStateException("closed");
+            },
+        "failing",
+        operator);
 
     assertThat(value(OPERATOR_SCOPE + "notYetKnown")).isNaN();
     assertThat(value(OPERATOR_SCOPE + "failing")).isNaN();
@@ -230,7 +254,8 @@ class FlinkMetricsBridgeTest {
 
     remove(histogram, "checkpointStartDelayNanos", jobManagerJob);
 
-    assertThat(registry.getMeters()).extracting(m -> m.getId().getName())
+    assertThat(registry.getMeters())
+        .extracting(m -> m.getId().getName())
         .containsExactly(OPERATOR_SCOPE + "numRecordsIn");
     assertThat(registry.scrape()).doesNotContain("checkpointStartDelayNanos");
   }
@@ -244,7 +269,8 @@ class FlinkMetricsBridgeTest {
     assertThatCode(() -> add(counterOf(2), "dropped", operator.addGroup("kind")))
         .doesNotThrowAnyException();
 
-    assertThat(registry.find(OPERATOR_SCOPE + "kind_dropped").gauges()).singleElement()
+    assertThat(registry.find(OPERATOR_SCOPE + "kind_dropped").gauges())
+        .singleElement()
         .satisfies(g -> assertThat(g.value()).isEqualTo(1.0));
     assertThatCode(registry::scrape).doesNotThrowAnyException();
   }
@@ -262,9 +288,11 @@ class FlinkMetricsBridgeTest {
   @Test
   void currentValueReadsTheFirstRegisteredSeriesByName() {
     add(gauge(3L), "numRestarts", jobManagerJob());
-    add(gauge(9L), "numRestarts", JobManagerMetricGroup
-        .createJobManagerMetricGroup(NoOpMetricRegistry.INSTANCE, "host-1")
-        .addJob(new JobID(), "other"));
+    add(
+        gauge(9L),
+        "numRestarts",
+        JobManagerMetricGroup.createJobManagerMetricGroup(NoOpMetricRegistry.INSTANCE, "host-1")
+            .addJob(new JobID(), "other"));
 
     assertThat(MicrometerReporter.currentValue("flink_jobmanager_job_numRestarts")).hasValue(3.0);
     assertThat(MicrometerReporter.currentValue("flink_jobmanager_job_unknown")).isEmpty();
@@ -290,12 +318,14 @@ class FlinkMetricsBridgeTest {
     try {
       created.notifyOfAddedMetric(counterOf(4), "numRecordsIn", front(operator(0, 0)));
 
-      assertThat(serviceRegistry.get(OPERATOR_SCOPE + "numRecordsIn").gauge().value()).isEqualTo(4.0);
+      assertThat(serviceRegistry.get(OPERATOR_SCOPE + "numRecordsIn").gauge().value())
+          .isEqualTo(4.0);
     } finally {
       created.close();
     }
-    assertThat(MicrometerReporterFactory.flinkConfiguration()).containsEntry(
-        "metrics.reporter.quarkus.factory.class", MicrometerReporterFactory.class.getName());
+    assertThat(MicrometerReporterFactory.flinkConfiguration())
+        .containsEntry(
+            "metrics.reporter.quarkus.factory.class", MicrometerReporterFactory.class.getName());
   }
 
   @Test
@@ -308,44 +338,69 @@ class FlinkMetricsBridgeTest {
     PrometheusMeterRegistry scraped = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MicrometerReporter.useRegistry(scraped);
 
-    try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-        .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+    try (MiniCluster cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(config)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(2)
+                .build())) {
       cluster.start();
       JobID job = cluster.submitJob(countingJob(config)).get().getJobID();
 
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(scraped.scrape())
-          .contains("flink_jobmanager_numRunningJobs 1.0")
-          .contains("flink_taskmanager_job_task_operator_numRecordsIn{")
-          .contains(OPERATOR_SCOPE + "bridge_seen{bridge=\"test\",job_name=\"bridge-test\"")
-          .contains("flink_jobmanager_job_numRestarts{job_name=\"bridge-test\",} 0.0"));
-      String flinkSeries = Arrays.stream(scraped.scrape().split("\n"))
-          .filter(line -> line.startsWith("flink_")).collect(Collectors.joining("\n"));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(scraped.scrape())
+                      .contains("flink_jobmanager_numRunningJobs 1.0")
+                      .contains("flink_taskmanager_job_task_operator_numRecordsIn{")
+                      .contains(
+                          OPERATOR_SCOPE + "bridge_seen{bridge=\"test\",job_name=\"bridge-test\"")
+                      .contains("flink_jobmanager_job_numRestarts{job_name=\"bridge-test\",} 0.0"));
+      String flinkSeries =
+          Arrays.stream(scraped.scrape().split("\n"))
+              .filter(line -> line.startsWith("flink_"))
+              .collect(Collectors.joining("\n"));
       assertThat(flinkSeries).doesNotContain("tm_id=", "host=", "job_id=", "task_attempt_id=");
       // Flink's histograms (here the mailbox latency of every task) are summaries, no gauges.
       String scrape = scraped.scrape();
       assertThat(scrape).contains("# TYPE flink_taskmanager_job_task_mailboxLatencyMs summary");
-      assertThat(scrape.lines().filter(l -> l.startsWith("# TYPE ") && l.endsWith(" gauge"))
-          .map(l -> l.split(" ")[2]))
-          .noneMatch(gauge -> scrape.contains(gauge + "{") && scrape.lines()
-              .anyMatch(l -> l.startsWith(gauge + "{") && l.contains("quantile=")));
+      assertThat(
+              scrape
+                  .lines()
+                  .filter(l -> l.startsWith("# TYPE ") && l.endsWith(" gauge"))
+                  .map(l -> l.split(" ")[2]))
+          .noneMatch(
+              gauge ->
+                  scrape.contains(gauge + "{")
+                      && scrape
+                          .lines()
+                          .anyMatch(l -> l.startsWith(gauge + "{") && l.contains("quantile=")));
       assertThat(MicrometerReporter.currentValue("flink_jobmanager_job_numRestarts")).hasValue(0.0);
 
       cluster.cancelJob(job).get();
-      await().atMost(Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> cluster.getJobStatus(job).get() == JobStatus.CANCELED);
     }
     assertThat(scraped.getMeters()).as("meters left after the cluster closed").isEmpty();
   }
 
   /** An endless, throttled source and a map with a custom counter in a user key-value group. */
-  private static org.apache.flink.streaming.api.graph.StreamGraph countingJob(Configuration config) {
+  private static org.apache.flink.streaming.api.graph.StreamGraph countingJob(
+      Configuration config) {
     Configuration jobConfig = new Configuration(config);
     jobConfig.setString("pipeline.name", "bridge-test");
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(jobConfig);
     env.setParallelism(2);
-    env.fromSource(new DataGeneratorSource<>(n -> n, Long.MAX_VALUE, RateLimiterStrategy.perSecond(50),
-            Types.LONG), WatermarkStrategy.noWatermarks(), "numbers")
-        .map(new CountingMap()).name("count")
+    env.fromSource(
+            new DataGeneratorSource<>(
+                n -> n, Long.MAX_VALUE, RateLimiterStrategy.perSecond(50), Types.LONG),
+            WatermarkStrategy.noWatermarks(),
+            "numbers")
+        .map(new CountingMap())
+        .name("count")
         .sinkTo(new DiscardingSink<>());
     return env.getStreamGraph();
   }
@@ -379,8 +434,11 @@ class FlinkMetricsBridgeTest {
 
   /** An operator's metric group for one attempt of one subtask, as Flink's runtime builds it. */
   private MetricGroup operator(int subtask, int attempt) {
-    var task = tmJob.addTask(new ExecutionAttemptID(new ExecutionGraphID(),
-        new ExecutionVertexID(vertex, subtask), attempt), "Validate");
+    var task =
+        tmJob.addTask(
+            new ExecutionAttemptID(
+                new ExecutionGraphID(), new ExecutionVertexID(vertex, subtask), attempt),
+            "Validate");
     return task.getOrAddOperator(new OperatorID(), "validate", Map.of());
   }
 
@@ -407,12 +465,10 @@ class FlinkMetricsBridgeTest {
   private static org.apache.flink.metrics.Meter meter(double rate) {
     return new org.apache.flink.metrics.Meter() {
       @Override
-      public void markEvent() {
-      }
+      public void markEvent() {}
 
       @Override
-      public void markEvent(long n) {
-      }
+      public void markEvent(long n) {}
 
       @Override
       public double getRate() {
@@ -428,46 +484,46 @@ class FlinkMetricsBridgeTest {
 
   /** Nine samples whose q-quantile is q × 1000. */
   private static Histogram histogram() {
-    HistogramStatistics statistics = new HistogramStatistics() {
-      @Override
-      public double getQuantile(double quantile) {
-        return quantile * 1000;
-      }
+    HistogramStatistics statistics =
+        new HistogramStatistics() {
+          @Override
+          public double getQuantile(double quantile) {
+            return quantile * 1000;
+          }
 
-      @Override
-      public long[] getValues() {
-        return new long[0];
-      }
+          @Override
+          public long[] getValues() {
+            return new long[0];
+          }
 
-      @Override
-      public int size() {
-        return 9;
-      }
+          @Override
+          public int size() {
+            return 9;
+          }
 
-      @Override
-      public double getMean() {
-        return 0;
-      }
+          @Override
+          public double getMean() {
+            return 0;
+          }
 
-      @Override
-      public double getStdDev() {
-        return 0;
-      }
+          @Override
+          public double getStdDev() {
+            return 0;
+          }
 
-      @Override
-      public long getMax() {
-        return 0;
-      }
+          @Override
+          public long getMax() {
+            return 0;
+          }
 
-      @Override
-      public long getMin() {
-        return 0;
-      }
-    };
+          @Override
+          public long getMin() {
+            return 0;
+          }
+        };
     return new Histogram() {
       @Override
-      public void update(long value) {
-      }
+      public void update(long value) {}
 
       @Override
       public long getCount() {

@@ -3,14 +3,20 @@ package com.dcmms.telemetry.job.badinput;
 import java.util.function.LongFunction;
 
 /**
- * One kind of bad or surprising input and what the pipeline must make of it: a reject reason and
- * a fragment of the message the user sees, or {@link #ACCEPTED} with the stored quality flag.
+ * One kind of bad or surprising input and what the pipeline must make of it: a reject reason and a
+ * fragment of the message the user sees, or {@link #ACCEPTED} with the stored quality flag.
  *
- * @param payload the record's bytes for a processing time (timestamps are relative to it);
- *     null bytes stand for a Kafka record without a value
+ * @param payload the record's bytes for a processing time (timestamps are relative to it); null
+ *     bytes stand for a Kafka record without a value
  */
-public record BadInputCase(String category, String name, String about, String reason,
-    String message, String quality, LongFunction<byte[]> payload) {
+public record BadInputCase(
+    String category,
+    String name,
+    String about,
+    String reason,
+    String message,
+    String quality,
+    LongFunction<byte[]> payload) {
   public static final String ACCEPTED = "ACCEPTED";
 
   public boolean accepted() {

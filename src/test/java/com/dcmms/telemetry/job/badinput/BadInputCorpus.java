@@ -16,15 +16,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The bad-input corpus: the case files under {@code src/test/resources/bad-input/<category>/}
- * and the {@link GeneratedCases} that are binary or too big to keep as files.
+ * The bad-input corpus: the case files under {@code src/test/resources/bad-input/<category>/} and
+ * the {@link GeneratedCases} that are binary or too big to keep as files.
  *
- * <p>A case file is a {@code #} comment saying what the case is, {@code reason:} (a reject
- * reason or ACCEPTED), optional {@code message:} (a fragment of the user's message) and
- * {@code quality:} (the stored quality flag), a line {@code ---}, then the payload; one final line
- * break is not part of it. In the payload {@code {{case}}} is the case's name, {@code {{now-1m}}}
- * epoch milliseconds relative to processing time (s, m, h, d) and {@code {{iso:now-1m}}} the same
- * as ISO-8601, so that timestamps stay inside or outside the accepted window on any day.
+ * <p>A case file is a {@code #} comment saying what the case is, {@code reason:} (a reject reason
+ * or ACCEPTED), optional {@code message:} (a fragment of the user's message) and {@code quality:}
+ * (the stored quality flag), a line {@code ---}, then the payload; one final line break is not part
+ * of it. In the payload {@code {{case}}} is the case's name, {@code {{now-1m}}} epoch milliseconds
+ * relative to processing time (s, m, h, d) and {@code {{iso:now-1m}}} the same as ISO-8601, so that
+ * timestamps stay inside or outside the accepted window on any day.
  */
 public final class BadInputCorpus {
   private static final Pattern PLACEHOLDER =
@@ -47,7 +47,8 @@ public final class BadInputCorpus {
       throw new IllegalStateException(e);
     }
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(f -> f.toString().endsWith(".case"))
+      return files
+          .filter(f -> f.toString().endsWith(".case"))
           .sorted(Comparator.comparing(Path::toString))
           .map(f -> read(f.getParent().getFileName().toString(), f))
           .toList();
@@ -89,9 +90,15 @@ public final class BadInputCorpus {
       throw new IllegalArgumentException(file + " has no 'reason:' line");
     }
     String template = text.substring(separator + 5);
-    String payload = template.endsWith("\n")
-        ? template.substring(0, template.length() - 1) : template;
-    return new BadInputCase(category, name, about, reason, message, quality,
+    String payload =
+        template.endsWith("\n") ? template.substring(0, template.length() - 1) : template;
+    return new BadInputCase(
+        category,
+        name,
+        about,
+        reason,
+        message,
+        quality,
         now -> render(payload, name, now).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -104,9 +111,11 @@ public final class BadInputCorpus {
       if (m.group(1).equals("case")) {
         value = caseName;
       } else {
-        long offset = m.group(3) == null ? 0 : unit(m.group(5)).toMillis() * Long.parseLong(m.group(4));
+        long offset =
+            m.group(3) == null ? 0 : unit(m.group(5)).toMillis() * Long.parseLong(m.group(4));
         long millis = nowMillis + ("-".equals(m.group(3)) ? -offset : offset);
-        value = m.group(2) != null ? Instant.ofEpochMilli(millis).toString() : Long.toString(millis);
+        value =
+            m.group(2) != null ? Instant.ofEpochMilli(millis).toString() : Long.toString(millis);
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }

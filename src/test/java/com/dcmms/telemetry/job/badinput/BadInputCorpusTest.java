@@ -53,7 +53,9 @@ class BadInputCorpusTest {
       assertThat(parsed.reading.qualityFlag).isEqualTo(c.quality());
     } else {
       assertThat(parsed.deadLetter).as(c.about()).isNotNull();
-      assertThat(parsed.deadLetter.errorCode).as(parsed.deadLetter.errorMessage).isEqualTo(c.reason());
+      assertThat(parsed.deadLetter.errorCode)
+          .as(parsed.deadLetter.errorMessage)
+          .isEqualTo(c.reason());
       assertThat(parsed.deadLetter.errorMessage).contains(c.message());
     }
   }
@@ -66,8 +68,10 @@ class BadInputCorpusTest {
 
     int size = payload == null ? 0 : payload.length;
     assertThat(d.payloadSize).isEqualTo(size);
-    assertThat(d.payload).isEqualTo(Arrays.copyOf(payload == null ? new byte[0] : payload,
-        Math.min(size, MAX_DEAD_LETTER_PAYLOAD)));
+    assertThat(d.payload)
+        .isEqualTo(
+            Arrays.copyOf(
+                payload == null ? new byte[0] : payload, Math.min(size, MAX_DEAD_LETTER_PAYLOAD)));
     byte[] envelope = new DeadLetterSerializer("telemetry_dlq").toJson(d);
     assertThat(envelope.length).as("fits a Kafka record easily").isLessThan(100 * 1024);
     Contract.assertKeepsRawBytes(JSON.readTree(envelope), payload, MAX_DEAD_LETTER_PAYLOAD);
@@ -78,35 +82,53 @@ class BadInputCorpusTest {
     BadInputCase big = find("size/valid-event-over-1-mib");
     byte[] payload = big.payloadAt(System.currentTimeMillis());
 
-    JsonNode envelope = JSON.readTree(new DeadLetterSerializer("telemetry_dlq")
-        .toJson(parse(payload).deadLetter));
+    JsonNode envelope =
+        JSON.readTree(new DeadLetterSerializer("telemetry_dlq").toJson(parse(payload).deadLetter));
 
     assertThat(payload.length).isGreaterThan(1024 * 1024);
     assertThat(envelope.get("error_code").asText()).isEqualTo("RECORD_TOO_LARGE");
     assertThat(envelope.get("payload_size").asInt()).isEqualTo(payload.length);
     assertThat(envelope.get("payload_truncated").asBoolean()).isTrue();
-    assertThat(envelope.get("payload").asText()).hasSize(MAX_DEAD_LETTER_PAYLOAD)
-        .isEqualTo(new String(payload, 0, MAX_DEAD_LETTER_PAYLOAD, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(envelope.get("payload").asText())
+        .hasSize(MAX_DEAD_LETTER_PAYLOAD)
+        .isEqualTo(
+            new String(
+                payload, 0, MAX_DEAD_LETTER_PAYLOAD, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
   void coversSixtyKindsOfEveryCategoryAndEveryReason() {
-    Map<String, Long> byCategory = CORPUS.stream()
-        .collect(Collectors.groupingBy(BadInputCase::category, Collectors.counting()));
+    Map<String, Long> byCategory =
+        CORPUS.stream()
+            .collect(Collectors.groupingBy(BadInputCase::category, Collectors.counting()));
     Set<String> ids = new HashSet<>();
     CORPUS.forEach(c -> assertThat(ids.add(c.id())).as("unique %s", c).isTrue());
 
     assertThat(CORPUS.stream().filter(c -> !c.accepted())).hasSizeGreaterThanOrEqualTo(60);
-    assertThat(byCategory.keySet()).containsExactlyInAnyOrder("empty", "encoding", "truncated",
-        "invalid-json", "duplicates", "not-an-object", "missing-and-null", "wrong-type",
-        "numbers", "timestamps", "text", "nesting", "size", "accepted");
+    assertThat(byCategory.keySet())
+        .containsExactlyInAnyOrder(
+            "empty",
+            "encoding",
+            "truncated",
+            "invalid-json",
+            "duplicates",
+            "not-an-object",
+            "missing-and-null",
+            "wrong-type",
+            "numbers",
+            "timestamps",
+            "text",
+            "nesting",
+            "size",
+            "accepted");
     assertThat(CORPUS.stream().map(BadInputCase::reason).collect(Collectors.toSet()))
         .containsAll(Arrays.stream(RejectReason.values()).map(Enum::name).toList())
         .contains(BadInputCase.ACCEPTED);
-    CORPUS.forEach(c -> {
-      assertThat(c.about()).as("%s says what it is", c).isNotBlank();
-      assertThat(c.accepted() ? c.quality() : c.message()).as("%s expectation", c).isNotBlank();
-    });
+    CORPUS.forEach(
+        c -> {
+          assertThat(c.about()).as("%s says what it is", c).isNotBlank();
+          assertThat(c.accepted() ? c.quality() : c.message()).as("%s expectation", c).isNotBlank();
+        });
   }
 
   private ParsedRecord parse(byte[] payload) {

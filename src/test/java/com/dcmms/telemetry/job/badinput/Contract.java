@@ -17,8 +17,8 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * What every accepted reading and every dead letter must satisfy (docs/contract.md, "The raw
- * event" and "Dead letters"), whatever the input was.
+ * What every accepted reading and every dead letter must satisfy (docs/contract.md, "The raw event"
+ * and "Dead letters"), whatever the input was.
  */
 public final class Contract {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,12 +30,22 @@ public final class Contract {
 
   /** A reading validated at a processing time between {@code from} and {@code to}. */
   public static void assertAccepted(TelemetryReading r, long from, long to) throws Exception {
-    for (String text : new String[] {r.eventId, r.siteId, r.assetId, r.sensorId, r.sensorType,
-        r.unit, r.source, r.schemaVersion}) {
+    for (String text :
+        new String[] {
+          r.eventId,
+          r.siteId,
+          r.assetId,
+          r.sensorId,
+          r.sensorType,
+          r.unit,
+          r.source,
+          r.schemaVersion
+        }) {
       assertThat(text).isNotBlank().hasSizeLessThanOrEqualTo(EventValidator.MAX_TEXT_LENGTH);
       assertThat(text.chars()).noneMatch(c -> Character.isISOControl(c));
       assertThat(new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
-          .as("has a UTF-8 form").isEqualTo(text);
+          .as("has a UTF-8 form")
+          .isEqualTo(text);
     }
     assertThat(Double.isFinite(r.value)).as("finite value %s", r.value).isTrue();
     assertThat(r.timestamp).isBetween(from - MAX_AGE, to + MAX_SKEW);
@@ -63,23 +73,28 @@ public final class Contract {
     try {
       reread = RawRecords.defaultValidator().validate(json, now);
     } catch (RejectedRecordException e) {
-      throw new AssertionError("validated_telemetry record is not a valid event: " + e.getMessage()
-          + ": " + new String(json, StandardCharsets.UTF_8), e);
+      throw new AssertionError(
+          "validated_telemetry record is not a valid event: "
+              + e.getMessage()
+              + ": "
+              + new String(json, StandardCharsets.UTF_8),
+          e);
     }
     reread.processedAt = now;
     assertThat(reread).isEqualTo(emitted);
   }
 
   /**
-   * The bytes a dead-letter envelope carries: its text or base64 payload. They are the input, or
-   * a prefix of it of at most {@code limit} bytes (less at most a cut character) when it was
-   * longer; {@code payload_size} is the input's size.
+   * The bytes a dead-letter envelope carries: its text or base64 payload. They are the input, or a
+   * prefix of it of at most {@code limit} bytes (less at most a cut character) when it was longer;
+   * {@code payload_size} is the input's size.
    */
   public static void assertKeepsRawBytes(JsonNode envelope, byte[] input, int limit) {
     byte[] in = input == null ? new byte[0] : input;
-    byte[] kept = envelope.has("payload_base64")
-        ? Base64.getDecoder().decode(envelope.get("payload_base64").asText())
-        : envelope.get("payload").asText().getBytes(StandardCharsets.UTF_8);
+    byte[] kept =
+        envelope.has("payload_base64")
+            ? Base64.getDecoder().decode(envelope.get("payload_base64").asText())
+            : envelope.get("payload").asText().getBytes(StandardCharsets.UTF_8);
     assertThat(envelope.get("payload_size").asInt()).isEqualTo(in.length);
     assertThat(envelope.get("payload_truncated").asBoolean()).isEqualTo(in.length > limit);
     if (in.length <= limit) {

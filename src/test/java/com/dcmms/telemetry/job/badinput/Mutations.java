@@ -9,21 +9,38 @@ import java.util.Random;
 
 /**
  * Seeded mutations of valid events, for the property tests and the job-level fuzz: the same seed
- * gives the same records. An event is a list of fields, each a name and its raw JSON value, so
- * that mutations can work on fields as well as on bytes.
+ * gives the same records. An event is a list of fields, each a name and its raw JSON value, so that
+ * mutations can work on fields as well as on bytes.
  */
 public final class Mutations {
-  public static final List<String> REQUIRED = List.of("event_id", "timestamp", "site_id",
-      "asset_id", "sensor_id", "sensor_type", "value", "unit");
-  public static final List<String> REQUIRED_TEXT = List.of("event_id", "site_id", "asset_id",
-      "sensor_id", "sensor_type", "unit");
+  public static final List<String> REQUIRED =
+      List.of(
+          "event_id",
+          "timestamp",
+          "site_id",
+          "asset_id",
+          "sensor_id",
+          "sensor_type",
+          "value",
+          "unit");
+  public static final List<String> REQUIRED_TEXT =
+      List.of("event_id", "site_id", "asset_id", "sensor_id", "sensor_type", "unit");
   private static final List<String> TYPES = List.copyOf(SensorTypes.KNOWN);
   private static final List<String> FLAGS = List.copyOf(SensorTypes.QUALITY_FLAGS);
 
   /** What a mutation does; the field-level ones keep the rest of the event valid. */
   public enum Kind {
-    NONE, FLIP_BYTES, TRUNCATE, INSERT_BYTES, DELETE_SPAN, REPEAT_SPAN, SWAP_TYPE, DELETE_FIELD,
-    RANDOM_VALUE, UNKNOWN_FIELD, RANDOM_UNICODE
+    NONE,
+    FLIP_BYTES,
+    TRUNCATE,
+    INSERT_BYTES,
+    DELETE_SPAN,
+    REPEAT_SPAN,
+    SWAP_TYPE,
+    DELETE_FIELD,
+    RANDOM_VALUE,
+    UNKNOWN_FIELD,
+    RANDOM_UNICODE
   }
 
   /** A mutated record; {@code field} is the field a field-level mutation changed. */
@@ -42,14 +59,26 @@ public final class Mutations {
     List<Field> e = new ArrayList<>();
     e.add(new Field("event_id", string("evt-" + sensor + "-" + random.nextInt(1_000_000))));
     long ts = now - 1_000 - random.nextInt(20 * 3_600_000);
-    e.add(new Field("timestamp", random.nextInt(5) == 0
-        ? string(Instant.ofEpochMilli(ts).toString()) : Long.toString(ts)));
+    e.add(
+        new Field(
+            "timestamp",
+            random.nextInt(5) == 0
+                ? string(Instant.ofEpochMilli(ts).toString())
+                : Long.toString(ts)));
     e.add(new Field("site_id", string(pick(List.of("site-1", "Zürich-Süd", "風力-3", "site 4")))));
     e.add(new Field("asset_id", string("asset-" + random.nextInt(50))));
     e.add(new Field("sensor_id", string(sensor)));
     e.add(new Field("sensor_type", string(random.nextInt(8) == 0 ? "WIND_SPEED" : pick(TYPES))));
-    e.add(new Field("value", pick(List.of(Double.toString(random.nextGaussian() * 200),
-        Integer.toString(random.nextInt(20_000) - 100), "1e308", "-0.0", "4.9e-324"))));
+    e.add(
+        new Field(
+            "value",
+            pick(
+                List.of(
+                    Double.toString(random.nextGaussian() * 200),
+                    Integer.toString(random.nextInt(20_000) - 100),
+                    "1e308",
+                    "-0.0",
+                    "4.9e-324"))));
     e.add(new Field("unit", string(pick(List.of("C", "°C", "kW", "V", "m³/h")))));
     if (random.nextBoolean()) {
       e.add(new Field("quality_flag", string(pick(FLAGS))));
@@ -76,24 +105,42 @@ public final class Mutations {
         }
         yield new Mutation(kind, null, "bytes flipped", b);
       }
-      case TRUNCATE -> new Mutation(kind, null, "cut to " + (at + 1) + " bytes",
-          java.util.Arrays.copyOf(bytes, Math.max(1, at)));
+      case TRUNCATE ->
+          new Mutation(
+              kind,
+              null,
+              "cut to " + (at + 1) + " bytes",
+              java.util.Arrays.copyOf(bytes, Math.max(1, at)));
       case INSERT_BYTES -> {
-        byte[] insert = random.nextBoolean() ? utf8(pick(List.of("{", "}", "[", "\"", ",", ":",
-            "null", "\\", "\u0000", "\uFEFF", "NaN", "-", "1e999"))) : randomBytes(1 + random.nextInt(8));
+        byte[] insert =
+            random.nextBoolean()
+                ? utf8(
+                    pick(
+                        List.of(
+                            "{", "}", "[", "\"", ",", ":", "null", "\\", "\u0000", "\uFEFF", "NaN",
+                            "-", "1e999")))
+                : randomBytes(1 + random.nextInt(8));
         yield new Mutation(kind, null, "inserted at " + at, splice(bytes, at, at, insert));
       }
-      case DELETE_SPAN -> new Mutation(kind, null, "span deleted at " + at,
-          splice(bytes, at, Math.min(bytes.length, at + 1 + random.nextInt(12)), new byte[0]));
+      case DELETE_SPAN ->
+          new Mutation(
+              kind,
+              null,
+              "span deleted at " + at,
+              splice(bytes, at, Math.min(bytes.length, at + 1 + random.nextInt(12)), new byte[0]));
       case REPEAT_SPAN -> {
         int end = Math.min(bytes.length, at + 1 + random.nextInt(20));
-        yield new Mutation(kind, null, "span repeated at " + at,
+        yield new Mutation(
+            kind,
+            null,
+            "span repeated at " + at,
             splice(bytes, end, end, java.util.Arrays.copyOfRange(bytes, at, end)));
       }
       case SWAP_TYPE -> {
         Field f = e.get(random.nextInt(e.size()));
         String wrong = wrongTypeFor(f.name());
-        yield fieldMutation(kind, e, f.name(), wrong, "type of " + f.name() + " swapped to " + wrong);
+        yield fieldMutation(
+            kind, e, f.name(), wrong, "type of " + f.name() + " swapped to " + wrong);
       }
       case DELETE_FIELD -> {
         Field f = e.remove(random.nextInt(e.size()));
@@ -104,13 +151,15 @@ public final class Mutations {
         yield fieldMutation(kind, e, name, json(3), name + " set to a random JSON value");
       }
       case UNKNOWN_FIELD -> {
-        e.add(random.nextInt(e.size() + 1), new Field("x_" + random.nextInt(1_000) + "_extra", json(4)));
+        e.add(
+            random.nextInt(e.size() + 1),
+            new Field("x_" + random.nextInt(1_000) + "_extra", json(4)));
         yield new Mutation(kind, null, "unknown field added", render(e));
       }
       case RANDOM_UNICODE -> {
         String name = pick(REQUIRED_TEXT);
-        yield fieldMutation(kind, e, name, string(unicode(1 + random.nextInt(300))),
-            name + " set to random text");
+        yield fieldMutation(
+            kind, e, name, string(unicode(1 + random.nextInt(300))), name + " set to random text");
       }
     };
   }
@@ -151,8 +200,17 @@ public final class Mutations {
       case 0 -> "null";
       case 1 -> Boolean.toString(random.nextBoolean());
       case 2 -> Long.toString(random.nextLong());
-      case 3 -> pick(List.of("NaN", "Infinity", "-Infinity", "1e400", "-0.0", "4.9e-324",
-          "123456789012345678901234567890", Double.toString(random.nextDouble() * 1e6)));
+      case 3 ->
+          pick(
+              List.of(
+                  "NaN",
+                  "Infinity",
+                  "-Infinity",
+                  "1e400",
+                  "-0.0",
+                  "4.9e-324",
+                  "123456789012345678901234567890",
+                  Double.toString(random.nextDouble() * 1e6)));
       case 4, 5 -> string(unicode(random.nextInt(20)));
       case 6 -> string(Instant.ofEpochMilli(random.nextLong() >>> 20).toString());
       case 7 -> {

@@ -29,11 +29,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeduplicateReadingsTest {
   /** A multiple of the cleanup timers' 10 s granularity, so that they fire at newest + window. */
   private static final long T = 1_700_000_000_000L;
+
   private static final long WINDOW = 60_000;
   private static final Duration STATE_TTL = Duration.ofHours(1);
   private static final int CACHE_SENSORS = 10_000;
 
-  private KeyedOneInputStreamOperatorTestHarness<String, TelemetryReading, TelemetryReading> harness;
+  private KeyedOneInputStreamOperatorTestHarness<String, TelemetryReading, TelemetryReading>
+      harness;
   private long checkpointId;
 
   @BeforeEach
@@ -75,7 +77,8 @@ class DeduplicateReadingsTest {
       process(reading("A", "e-" + t, t, 50.0));
     }
 
-    assertThat(emitted()).containsExactly("A/e-" + T, "A/e-" + (T + WINDOW), "A/e-" + (T + 2 * WINDOW));
+    assertThat(emitted())
+        .containsExactly("A/e-" + T, "A/e-" + (T + WINDOW), "A/e-" + (T + 2 * WINDOW));
   }
 
   @Test
@@ -160,7 +163,9 @@ class DeduplicateReadingsTest {
     barrier();
 
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-    assertThat(harness.numEventTimeTimers()).as("the fired timer moved on to e-2's window").isEqualTo(1);
+    assertThat(harness.numEventTimeTimers())
+        .as("the fired timer moved on to e-2's window")
+        .isEqualTo(1);
     process(reading("A", "e-2", T + 30_000, 20.0));
     assertThat(emitted()).as("the exact duplicate is still recognised").containsExactly("A/e-1");
 
@@ -209,8 +214,8 @@ class DeduplicateReadingsTest {
     harness.initializeState(snapshot);
     harness.open();
 
-    assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
-        "site-1:inverter-7:B");
+    assertThat(sensorsInState())
+        .containsExactlyInAnyOrder("site-1:inverter-7:A", "site-1:inverter-7:B");
     assertThat(harness.numEventTimeTimers()).as("timers are restored with the state").isEqualTo(2);
     process(reading("A", "e-3", T + 10_000, 20.1)); // near duplicate of e-1
     process(reading("A", "e-1", T + 20_000, 99.0)); // exact duplicate by event id
@@ -236,8 +241,8 @@ class DeduplicateReadingsTest {
 
     barrier();
 
-    assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
-        "site-1:inverter-7:B");
+    assertThat(sensorsInState())
+        .containsExactlyInAnyOrder("site-1:inverter-7:A", "site-1:inverter-7:B");
     process(reading("A", "e-2", T + 2_000, 99.0)); // read back from the state
     assertThat(emitted()).containsExactly("A/e-1", "A/e-2", "B/e-3");
   }
@@ -254,15 +259,17 @@ class DeduplicateReadingsTest {
     process(reading("C", "e-3", T, 40.0));
 
     assertThat(emitted()).containsExactly("A/e-1", "B/e-2", "C/e-3");
-    assertThat(sensorsInState()).as("A and B written to make room for C")
+    assertThat(sensorsInState())
+        .as("A and B written to make room for C")
         .containsExactlyInAnyOrder("site-1:inverter-7:A", "site-1:inverter-7:B");
     process(reading("A", "e-1", T + 5_000, 20.0)); // exact duplicate, read back from the state
     process(reading("B", "e-4", T + 5_000, 30.1)); // near duplicate
     process(reading("C", "e-3", T + 5_000, 40.0)); // exact duplicate, from the cache
     assertThat(emitted()).containsExactly("A/e-1", "B/e-2", "C/e-3");
     barrier();
-    assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
-        "site-1:inverter-7:B", "site-1:inverter-7:C");
+    assertThat(sensorsInState())
+        .containsExactlyInAnyOrder(
+            "site-1:inverter-7:A", "site-1:inverter-7:B", "site-1:inverter-7:C");
   }
 
   @ParameterizedTest
@@ -275,8 +282,8 @@ class DeduplicateReadingsTest {
     process(reading("B", "e-3", T + 1_000, 35.0));
     barrier(); // A had no reading since the barrier before
 
-    assertThat(sensorsInState()).containsExactlyInAnyOrder("site-1:inverter-7:A",
-        "site-1:inverter-7:B");
+    assertThat(sensorsInState())
+        .containsExactlyInAnyOrder("site-1:inverter-7:A", "site-1:inverter-7:B");
     assertThat(dedup().cachedSensors()).as("only B stays cached").isEqualTo(1);
     process(reading("A", "e-1", T + 2_000, 50.0)); // exact duplicate, read back from the state
     process(reading("B", "e-2", T + 2_000, 60.0)); // exact duplicate, from the cache
@@ -308,9 +315,11 @@ class DeduplicateReadingsTest {
   private static KeyedOneInputStreamOperatorTestHarness<String, TelemetryReading, TelemetryReading>
       harness(StateBackend backend, int cacheSensors) throws Exception {
     Deduplicator deduplicator = new Deduplicator(Duration.ofMillis(WINDOW), true, 0.01, 0.001);
-    var h = new KeyedOneInputStreamOperatorTestHarness<>(
-        new DedupOperator(new DeduplicateReadings(deduplicator, STATE_TTL, cacheSensors)),
-        new SensorKey(), Types.STRING);
+    var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new DedupOperator(new DeduplicateReadings(deduplicator, STATE_TTL, cacheSensors)),
+            new SensorKey(),
+            Types.STRING);
     h.setStateBackend(backend);
     return h;
   }
@@ -342,8 +351,11 @@ class DeduplicateReadingsTest {
 
   /** Keys with dedup state; works for RocksDB too, unlike numKeyedStateEntries(). */
   private List<String> sensorsInState() throws Exception {
-    try (Stream<String> keys = harness.getOperator().<String>getKeyedStateBackend()
-        .getKeys("sensor-history", VoidNamespace.INSTANCE)) {
+    try (Stream<String> keys =
+        harness
+            .getOperator()
+            .<String>getKeyedStateBackend()
+            .getKeys("sensor-history", VoidNamespace.INSTANCE)) {
       return keys.toList();
     }
   }
@@ -357,14 +369,19 @@ class DeduplicateReadingsTest {
     return harness.extractOutputValues().stream().map(r -> r.sensorId + "/" + r.eventId).toList();
   }
 
-  private static TelemetryReading reading(String sensor, String eventId, long timestamp,
-      double value) {
+  private static TelemetryReading reading(
+      String sensor, String eventId, long timestamp, double value) {
     return reading(sensor, eventId, timestamp, value, "GOOD");
   }
 
-  private static TelemetryReading reading(String sensor, String eventId, long timestamp,
-      double value, String qualityFlag) {
-    return Events.reading().sensor(sensor).id(eventId).at(timestamp).value(value)
-        .quality(qualityFlag).build();
+  private static TelemetryReading reading(
+      String sensor, String eventId, long timestamp, double value, String qualityFlag) {
+    return Events.reading()
+        .sensor(sensor)
+        .id(eventId)
+        .at(timestamp)
+        .value(value)
+        .quality(qualityFlag)
+        .build();
   }
 }

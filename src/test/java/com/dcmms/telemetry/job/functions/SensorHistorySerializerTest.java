@@ -68,7 +68,9 @@ class SensorHistorySerializerTest extends SerializerTestBase<SensorHistory> {
     SensorHistorySerializer.INSTANCE.serialize(h, out);
     // format, two flags, three longs, a double, the flag text, the count, two entries of two longs
     assertThat(out.length()).isEqualTo(1 + 2 + 3 * 8 + 8 + (2 + 4) + 4 + 2 * 16);
-    SensorHistory back = SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    SensorHistory back =
+        SensorHistorySerializer.INSTANCE.deserialize(
+            new DataInputDeserializer(out.getCopyOfBuffer()));
     assertThat(back).isEqualTo(h);
     // and the restored history still grows as dedup appends to it
     assertThat(back.seenTimestamps.length).isGreaterThan(back.seenCount);
@@ -81,11 +83,13 @@ class SensorHistorySerializerTest extends SerializerTestBase<SensorHistory> {
       DataOutputSerializer buffer = new DataOutputSerializer(64);
       SensorHistorySerializer.INSTANCE.serialize(h, buffer);
       java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
-      SensorHistorySerializer.INSTANCE.serialize(h,
-          new org.apache.flink.core.memory.DataOutputViewStreamWrapper(stream));
+      SensorHistorySerializer.INSTANCE.serialize(
+          h, new org.apache.flink.core.memory.DataOutputViewStreamWrapper(stream));
 
       assertThat(stream.toByteArray()).isEqualTo(buffer.getCopyOfBuffer());
-      assertThat(SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(stream.toByteArray())))
+      assertThat(
+              SensorHistorySerializer.INSTANCE.deserialize(
+                  new DataInputDeserializer(stream.toByteArray())))
           .isEqualTo(h);
     }
   }
@@ -93,7 +97,8 @@ class SensorHistorySerializerTest extends SerializerTestBase<SensorHistory> {
   @Test
   void refusesStateOfAnotherFormatClearly() {
     byte[] foreign = {7, 0, 0};
-    assertThatThrownBy(() -> SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(foreign)))
+    assertThatThrownBy(
+            () -> SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(foreign)))
         .isInstanceOf(IOException.class)
         .hasMessage("unknown dedup state format 7 (this build reads 1 and 2)");
   }
@@ -112,11 +117,14 @@ class SensorHistorySerializerTest extends SerializerTestBase<SensorHistory> {
     out.writeLong(h.newestTimestamp);
     out.writeLong(h.cleanupTimer);
     out.writeInt(3);
-    java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(3 * 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    java.nio.ByteBuffer block =
+        java.nio.ByteBuffer.allocate(3 * 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     block.asLongBuffer().put(h.seenTimestamps, 0, 3).put(h.seenIdHashes, 0, 3);
     out.write(block.array());
 
-    SensorHistory back = SensorHistorySerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    SensorHistory back =
+        SensorHistorySerializer.INSTANCE.deserialize(
+            new DataInputDeserializer(out.getCopyOfBuffer()));
 
     assertThat(back).isEqualTo(h);
   }

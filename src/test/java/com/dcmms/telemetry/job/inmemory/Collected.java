@@ -11,11 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * What the job wrote to its outputs in one test run, collected in memory: the readings for
- * QuestDB and for validated_telemetry, the dead letters, and the watermark the QuestDB writers
- * have seen. The job's sinks find it by its key, as they run in the MiniCluster of this JVM.
- * Records are kept as they are written, not as a transaction commits them: exact for a job that
- * never fails over, which the real-server tests cover.
+ * What the job wrote to its outputs in one test run, collected in memory: the readings for QuestDB
+ * and for validated_telemetry, the dead letters, and the watermark the QuestDB writers have seen.
+ * The job's sinks find it by its key, as they run in the MiniCluster of this JVM. Records are kept
+ * as they are written, not as a transaction commits them: exact for a job that never fails over,
+ * which the real-server tests cover.
  */
 public final class Collected implements AutoCloseable {
   private static final Map<String, Collected> RUNS = new ConcurrentHashMap<>();
@@ -46,7 +46,8 @@ public final class Collected implements AutoCloseable {
 
   /** The job's outputs, collecting here. */
   public TelemetryJob.Outputs outputs() {
-    return new TelemetryJob.Outputs(new CollectingSink<>(key, CollectingSink.Output.QUESTDB),
+    return new TelemetryJob.Outputs(
+        new CollectingSink<>(key, CollectingSink.Output.QUESTDB),
         new CollectingSink<>(key, CollectingSink.Output.VALIDATED),
         new CollectingSink<>(key, CollectingSink.Output.DEAD_LETTERS));
   }
@@ -77,7 +78,10 @@ public final class Collected implements AutoCloseable {
     if (questDbWatermarks.size() < questDbWriters) {
       return Long.MIN_VALUE;
     }
-    return questDbWatermarks.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
+    return questDbWatermarks.values().stream()
+        .mapToLong(Long::longValue)
+        .min()
+        .orElse(Long.MIN_VALUE);
   }
 
   void questDbWatermark(int subtask, int writers, long watermark) {

@@ -11,7 +11,11 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 final class CollectingSink<T> implements Sink<T> {
   private static final long serialVersionUID = 1L;
 
-  enum Output { QUESTDB, VALIDATED, DEAD_LETTERS }
+  enum Output {
+    QUESTDB,
+    VALIDATED,
+    DEAD_LETTERS
+  }
 
   private final String run;
   private final Output output;

@@ -23,15 +23,19 @@ public final class InMemoryPipeline {
   private InMemoryPipeline() {}
 
   /** A MiniCluster for a test class: {@code taskManagers} × {@code slots}. */
-  public static MiniClusterExtension miniCluster(int taskManagers, int slots, Configuration config) {
-    return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-        .setConfiguration(config)
-        .setNumberTaskManagers(taskManagers)
-        .setNumberSlotsPerTaskManager(slots)
-        .build());
+  public static MiniClusterExtension miniCluster(
+      int taskManagers, int slots, Configuration config) {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(config)
+            .setNumberTaskManagers(taskManagers)
+            .setNumberSlotsPerTaskManager(slots)
+            .build());
   }
 
-  /** The job's options for in-memory runs: parallelism 2, one-second checkpoints under {@code dir}. */
+  /**
+   * The job's options for in-memory runs: parallelism 2, one-second checkpoints under {@code dir}.
+   */
   public static TelemetryJobOptions options(Path checkpointDir, Map<String, String> more) {
     Map<String, String> o = new HashMap<>();
     o.put("parallelism", "2");
@@ -46,7 +50,8 @@ public final class InMemoryPipeline {
 
   /** Runs the job over the whole feed and returns its id once it has finished. */
   public static JobID run(RawFeed feed, Collected out, TelemetryJobOptions o) throws Exception {
-    return environment(feed, out, o, Boundedness.BOUNDED, null).execute(TelemetryJob.JOB_NAME)
+    return environment(feed, out, o, Boundedness.BOUNDED, null)
+        .execute(TelemetryJob.JOB_NAME)
         .getJobID();
   }
 
@@ -54,14 +59,18 @@ public final class InMemoryPipeline {
    * Starts the job reading the feed as an unbounded topic, restored from this savepoint unless
    * null; it runs until the test stops it.
    */
-  public static JobClient start(RawFeed feed, Collected out, TelemetryJobOptions o,
-      String restoreFrom) throws Exception {
+  public static JobClient start(
+      RawFeed feed, Collected out, TelemetryJobOptions o, String restoreFrom) throws Exception {
     return environment(feed, out, o, Boundedness.CONTINUOUS_UNBOUNDED, restoreFrom)
         .executeAsync(TelemetryJob.JOB_NAME);
   }
 
-  private static StreamExecutionEnvironment environment(RawFeed feed, Collected out,
-      TelemetryJobOptions o, Boundedness boundedness, String restoreFrom) {
+  private static StreamExecutionEnvironment environment(
+      RawFeed feed,
+      Collected out,
+      TelemetryJobOptions o,
+      Boundedness boundedness,
+      String restoreFrom) {
     Configuration config = TelemetryJob.flinkConfiguration(o);
     if (restoreFrom != null) {
       config.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);

@@ -17,6 +17,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class RawFeed implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** The topic dead letters name as the records' source. */
   public static final String TOPIC = "raw_telemetry";
 
@@ -52,8 +53,10 @@ public final class RawFeed implements Serializable {
   /** Adds a record; a null key goes round robin, as Kafka's producer spreads unkeyed records. */
   public Landed add(String key, byte[] value) {
     byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-    int partition = keyBytes == null ? roundRobin++ % partitions()
-        : Utils.toPositive(Utils.murmur2(keyBytes)) % partitions();
+    int partition =
+        keyBytes == null
+            ? roundRobin++ % partitions()
+            : Utils.toPositive(Utils.murmur2(keyBytes)) % partitions();
     return add(partition, keyBytes, value);
   }
 

@@ -31,24 +31,26 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
- * Reads a {@link RawFeed} as the Kafka source reads raw_telemetry: a split per partition,
- * assigned to subtask {@code partition % parallelism}, one watermark output per split (so a
- * partition holds back event time as a Kafka partition does), splits paused and resumed by
- * watermark alignment, the position in each split in every checkpoint, and every record through
- * the job's own {@link RawTelemetryDeserializer}. Bounded, it ends after the last record; unbounded
- * it waits for more, like a consumer at the end of its topic, until the job is stopped.
+ * Reads a {@link RawFeed} as the Kafka source reads raw_telemetry: a split per partition, assigned
+ * to subtask {@code partition % parallelism}, one watermark output per split (so a partition holds
+ * back event time as a Kafka partition does), splits paused and resumed by watermark alignment, the
+ * position in each split in every checkpoint, and every record through the job's own {@link
+ * RawTelemetryDeserializer}. Bounded, it ends after the last record; unbounded it waits for more,
+ * like a consumer at the end of its topic, until the job is stopped.
  */
-public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.Split, Set<Integer>> {
+public final class RawFeedSource
+    implements Source<ParsedRecord, RawFeedSource.Split, Set<Integer>> {
   private static final long serialVersionUID = 1L;
 
   private final RawFeed feed;
   private final RawTelemetryDeserializer deserializer;
   private final Boundedness boundedness;
+
   /** The run whose sinks' watermark the feed's gates wait for. */
   private final String run;
 
-  public RawFeedSource(RawFeed feed, RawTelemetryDeserializer deserializer,
-      Boundedness boundedness, String run) {
+  public RawFeedSource(
+      RawFeed feed, RawTelemetryDeserializer deserializer, Boundedness boundedness, String run) {
     this.feed = feed;
     this.deserializer = deserializer;
     this.boundedness = boundedness;
@@ -74,7 +76,8 @@ public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.S
   }
 
   @Override
-  public SplitEnumerator<Split, Set<Integer>> createEnumerator(SplitEnumeratorContext<Split> context) {
+  public SplitEnumerator<Split, Set<Integer>> createEnumerator(
+      SplitEnumeratorContext<Split> context) {
     Set<Integer> all = new TreeSet<>();
     for (int p = 0; p < feed.partitions(); p++) {
       all.add(p);
@@ -98,7 +101,10 @@ public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.S
     return new UnassignedSerializer();
   }
 
-  /** Hands each partition out once, as the Kafka enumerator does; restored splits come with the readers' state. */
+  /**
+   * Hands each partition out once, as the Kafka enumerator does; restored splits come with the
+   * readers' state.
+   */
   private final class Enumerator implements SplitEnumerator<Split, Set<Integer>> {
     private final SplitEnumeratorContext<Split> context;
     private final Set<Integer> unassigned;
@@ -175,10 +181,20 @@ public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.S
           return InputStatus.MORE_AVAILABLE;
         }
         SourceOutput<ParsedRecord> out = output.createOutputForSplit(split.splitId());
-        deserializer.deserialize(new ConsumerRecord<>(RawFeed.TOPIC, split.partition(),
-            e.offset(), e.timestamp(), TimestampType.CREATE_TIME, -1,
-            e.value() == null ? -1 : e.value().length, e.key(), e.value(), new RecordHeaders(),
-            Optional.empty()), new org.apache.flink.util.Collector<>() {
+        deserializer.deserialize(
+            new ConsumerRecord<>(
+                RawFeed.TOPIC,
+                split.partition(),
+                e.offset(),
+                e.timestamp(),
+                TimestampType.CREATE_TIME,
+                -1,
+                e.value() == null ? -1 : e.value().length,
+                e.key(),
+                e.value(),
+                new RecordHeaders(),
+                Optional.empty()),
+            new org.apache.flink.util.Collector<>() {
               @Override
               public void collect(ParsedRecord r) {
                 out.collect(r, e.timestamp());
@@ -198,21 +214,24 @@ public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.S
         }
       }
       // A gate waits for the sinks' watermark, which no event of ours announces: look again soon.
-      available = gated
-          ? CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))
-          : new CompletableFuture<>();
+      available =
+          gated
+              ? CompletableFuture.runAsync(
+                  () -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))
+              : new CompletableFuture<>();
       return InputStatus.NOTHING_AVAILABLE;
     }
 
     private void finishDrainedSplits(ReaderOutput<ParsedRecord> output) {
-      splits.removeIf(s -> {
-        boolean done = !paused.contains(s.splitId())
-            && s.position() >= feed.entries(s.partition()).size();
-        if (done) {
-          output.releaseOutputForSplit(s.splitId());
-        }
-        return done;
-      });
+      splits.removeIf(
+          s -> {
+            boolean done =
+                !paused.contains(s.splitId()) && s.position() >= feed.entries(s.partition()).size();
+            if (done) {
+              output.releaseOutputForSplit(s.splitId());
+            }
+            return done;
+          });
     }
 
     @Override
@@ -238,8 +257,8 @@ public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.S
     }
 
     @Override
-    public void pauseOrResumeSplits(java.util.Collection<String> toPause,
-        java.util.Collection<String> toResume) {
+    public void pauseOrResumeSplits(
+        java.util.Collection<String> toPause, java.util.Collection<String> toResume) {
       paused.addAll(toPause);
       paused.removeAll(toResume);
       available.complete(null);
@@ -273,7 +292,8 @@ public final class RawFeedSource implements Source<ParsedRecord, RawFeedSource.S
     }
   }
 
-  private static final class UnassignedSerializer implements SimpleVersionedSerializer<Set<Integer>> {
+  private static final class UnassignedSerializer
+      implements SimpleVersionedSerializer<Set<Integer>> {
     @Override
     public int getVersion() {
       return 1;

@@ -36,12 +36,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every case of the bad-input corpus through the whole job on a MiniCluster against the real
- * Kafka broker and QuestDB: records of up to 4 MiB through the broker, dead-letter envelopes on
- * the real topic. Every rejected record is dead-lettered exactly once with its reason and raw
- * bytes, every valid reading is stored and republished exactly once, the job never restarts, and
- * its own counters add up: in = rows written + duplicates dropped + dead letters. The same corpus
- * with duplicates and a seeded fuzz of mutated events runs with in-memory edges in
+ * Every case of the bad-input corpus through the whole job on a MiniCluster against the real Kafka
+ * broker and QuestDB: records of up to 4 MiB through the broker, dead-letter envelopes on the real
+ * topic. Every rejected record is dead-lettered exactly once with its reason and raw bytes, every
+ * valid reading is stored and republished exactly once, the job never restarts, and its own
+ * counters add up: in = rows written + duplicates dropped + dead letters. The same corpus with
+ * duplicates and a seeded fuzz of mutated events runs with in-memory edges in
  * TelemetryJobBadInputTest.
  */
 @ExtendWith(RealServers.class)
@@ -50,19 +50,20 @@ class BadInputIT {
   private static final JobMetrics METRICS = new JobMetrics();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = PipelineFixture.miniCluster(2, 2, METRICS.configuration());
+  static final MiniClusterExtension FLINK =
+      PipelineFixture.miniCluster(2, 2, METRICS.configuration());
 
-  @TempDir
-  Path checkpoints;
+  @TempDir Path checkpoints;
 
   private final PipelineFixture fx = new PipelineFixture("badinput");
   private final EventValidator validator = RawRecords.defaultValidator();
+
   /** What was sent, by where it landed ("partition@offset"). */
   private final Map<String, Sent> sent = new HashMap<>();
 
   /** A record sent and what the job must make of it: ACCEPTED or a reject reason. */
-  private record Sent(String key, String what, byte[] payload, String expected, String message,
-      String eventId) {}
+  private record Sent(
+      String key, String what, byte[] payload, String expected, String message, String eventId) {}
 
   @Test
   void deadLettersEveryBadRecordOnceStoresEveryValidReadingOnceAndNeverRestarts(
@@ -82,15 +83,19 @@ class BadInputIT {
 
       assertDeadLetters(rejected.size());
       assertThat(fx.questDb().rows("SELECT event_id FROM " + fx.table))
-          .extracting(row -> (String) row.get(0)).containsExactlyInAnyOrderElementsOf(stored);
+          .extracting(row -> (String) row.get(0))
+          .containsExactlyInAnyOrderElementsOf(stored);
       assertThat(fx.readCommittedJson(fx.validatedTopic))
-          .extracting(r -> r.get("event_id").asText()).containsExactlyInAnyOrderElementsOf(stored);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertCountersAddUp(id, stored.size(), rejected));
+          .extracting(r -> r.get("event_id").asText())
+          .containsExactlyInAnyOrderElementsOf(stored);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertCountersAddUp(id, stored.size(), rejected));
       assertThat(METRICS.sum(id, "numRestarts")).as("restarts").isZero();
       assertThat(cluster.getJobStatus(id).get()).isEqualTo(JobStatus.RUNNING);
       assertThat(cluster.getExecutionGraph(id).get().getStatusTimestamp(JobStatus.RESTARTING))
-          .as("time of a restart").isZero();
+          .as("time of a restart")
+          .isZero();
     } finally {
       job.cancel().get();
     }
@@ -154,14 +159,16 @@ class BadInputIT {
     double written = METRICS.sum(id, "questdbRowsWritten");
 
     assertThat(in).as("in").isEqualTo(sent.size());
-    assertThat(in).as("in = stored + duplicates dropped + dead letters")
+    assertThat(in)
+        .as("in = stored + duplicates dropped + dead letters")
         .isEqualTo(written + dropped + deadLetters);
     assertThat(accepted + deadLetters).as("accepted + rejected").isEqualTo(in);
     assertThat(emitted).as("emitted").isEqualTo(written).isEqualTo(stored);
     assertThat(dropped).as("duplicates dropped: the corpus has none").isZero();
     assertThat(deadLetters).as("dead letters").isEqualTo(rejected.size());
     for (RejectReason reason : RejectReason.values()) {
-      assertThat(METRICS.sum(id, "reason." + reason + ".telemetryRejected")).as(reason.name())
+      assertThat(METRICS.sum(id, "reason." + reason + ".telemetryRejected"))
+          .as(reason.name())
           .isEqualTo(rejected.stream().filter(s -> s.expected().equals(reason.name())).count());
     }
   }

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once end to end: a TaskManager dies three times mid-stream, each time with a batch in
- * flight and after checkpoints have completed; the job restores from its checkpoint each time,
- * and in the end QuestDB, read-committed validated_telemetry and the dead letters hold every
- * record exactly as sent. The counters of the latest attempt, which replayed what came after its
- * checkpoint, add up. Dedup runs with its cache, so that its flush before each barrier is
- * what the restored checkpoints hold.
+ * flight and after checkpoints have completed; the job restores from its checkpoint each time, and
+ * in the end QuestDB, read-committed validated_telemetry and the dead letters hold every record
+ * exactly as sent. The counters of the latest attempt, which replayed what came after its
+ * checkpoint, add up. Dedup runs with its cache, so that its flush before each barrier is what the
+ * restored checkpoints hold.
  */
 @ExtendWith(RealServers.class)
 class ExactlyOnceRecoveryIT {
@@ -38,29 +38,34 @@ class ExactlyOnceRecoveryIT {
 
   /** One slot per TaskManager, so that each of the two holds a part of the job. */
   @RegisterExtension
-  static final MiniClusterExtension FLINK = PipelineFixture.miniCluster(2, 1, METRICS.configuration());
+  static final MiniClusterExtension FLINK =
+      PipelineFixture.miniCluster(2, 1, METRICS.configuration());
 
-  @TempDir
-  Path checkpoints;
+  @TempDir Path checkpoints;
 
   private final PipelineFixture fx = new PipelineFixture("recovery");
   private final SentLedger ledger = new SentLedger(fx, "site-r", SENSORS);
 
   @Test
-  void keepsEveryRecordExactlyOnceThroughThreeTaskManagerFailures(@InjectMiniCluster MiniCluster cluster)
-      throws Exception {
+  void keepsEveryRecordExactlyOnceThroughThreeTaskManagerFailures(
+      @InjectMiniCluster MiniCluster cluster) throws Exception {
     sendBatch(0);
     // With the dedup cache on, smaller than a subtask's sensors so that it also fills: the other
     // ITs run the default, without it.
-    JobClient job = PipelineFixture.start(fx.options(checkpoints).with("dedup.cache-sensors", "16"));
+    JobClient job =
+        PipelineFixture.start(fx.options(checkpoints).with("dedup.cache-sensors", "16"));
     JobID id = job.getJobID();
     try {
       long restoredBefore = -1;
       for (int failure = 1; failure <= FAILURES; failure++) {
         long completed = completedCheckpoints(cluster, id);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-            .until(() -> completedCheckpoints(cluster, id) >= completed + 2
-                && fx.questDb().count("SELECT count() FROM " + fx.table) > 0);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    completedCheckpoints(cluster, id) >= completed + 2
+                        && fx.questDb().count("SELECT count() FROM " + fx.table) > 0);
         sendBatch(failure);
         // Kill a TaskManager that holds part of the job (the cluster keeps terminated ones in its
         // list: the first two, then the one started after the first failure) while the new
@@ -68,25 +73,31 @@ class ExactlyOnceRecoveryIT {
         cluster.terminateTaskManager(failure - 1).get();
         cluster.startTaskManager();
         long previous = restoredBefore;
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-            .until(() -> restoredCheckpointId(cluster, id) > previous
-                && cluster.getJobStatus(id).get() == JobStatus.RUNNING);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    restoredCheckpointId(cluster, id) > previous
+                        && cluster.getJobStatus(id).get() == JobStatus.RUNNING);
         restoredBefore = restoredCheckpointId(cluster, id);
       }
       sendBatch(FAILURES + 1);
 
-      new DeliveryCheck(fx, ledger).assertExactlyOnce(Span.sinceRestore(
-          "latest attempt after " + FAILURES + " TaskManager failures",
-          () -> METRICS.latestAttemptCounters(id)));
+      new DeliveryCheck(fx, ledger)
+          .assertExactlyOnce(
+              Span.sinceRestore(
+                  "latest attempt after " + FAILURES + " TaskManager failures",
+                  () -> METRICS.latestAttemptCounters(id)));
     } finally {
       job.cancel().get();
     }
   }
 
   /**
-   * The next readings of every sensor, each far enough from the last to pass the deadband and
-   * every tenth one sent twice; then an exact and a near duplicate of each sensor's last reading,
-   * and records to reject.
+   * The next readings of every sensor, each far enough from the last to pass the deadband and every
+   * tenth one sent twice; then an exact and a near duplicate of each sensor's last reading, and
+   * records to reject.
    */
   private void sendBatch(int index) {
     int from = index * READINGS_PER_BATCH;
@@ -96,12 +107,14 @@ class ExactlyOnceRecoveryIT {
   }
 
   private static long completedCheckpoints(MiniCluster cluster, JobID id) throws Exception {
-    CheckpointStatsSnapshot stats = cluster.getExecutionGraph(id).get().getCheckpointStatsSnapshot();
+    CheckpointStatsSnapshot stats =
+        cluster.getExecutionGraph(id).get().getCheckpointStatsSnapshot();
     return stats == null ? 0 : stats.getCounts().getNumberOfCompletedCheckpoints();
   }
 
   private static long restoredCheckpointId(MiniCluster cluster, JobID id) throws Exception {
-    CheckpointStatsSnapshot stats = cluster.getExecutionGraph(id).get().getCheckpointStatsSnapshot();
+    CheckpointStatsSnapshot stats =
+        cluster.getExecutionGraph(id).get().getCheckpointStatsSnapshot();
     RestoredCheckpointStats restored = stats == null ? null : stats.getLatestRestoredCheckpoint();
     return restored == null ? -1 : restored.getCheckpointId();
   }

@@ -32,7 +32,10 @@ public final class JobMetrics {
     return sum(job, id -> id.matches(".*\\." + operator + "\\.\\d+\\." + name));
   }
 
-  /** The pipeline's counters over every attempt of every subtask: exact for a job that never restarted. */
+  /**
+   * The pipeline's counters over every attempt of every subtask: exact for a job that never
+   * restarted.
+   */
   public PipelineCounters counters(JobID job) {
     return PipelineCounters.from((name, labels) -> total(job, name, labels, false));
   }
@@ -45,8 +48,8 @@ public final class JobMetrics {
     return PipelineCounters.from((name, labels) -> total(job, name, labels, true));
   }
 
-  private double total(JobID job, String name, Predicate<Map<String, String>> labels,
-      boolean latestAttemptOnly) {
+  private double total(
+      JobID job, String name, Predicate<Map<String, String>> labels, boolean latestAttemptOnly) {
     Map<MetricGroup, Map<String, Metric>> groups = reporter.getMetricsByGroup();
     Map<String, Integer> latestAttempt = new HashMap<>();
     groups.keySet().forEach(g -> latestAttempt.merge(subtask(g), attempt(g), Math::max));
@@ -55,7 +58,8 @@ public final class JobMetrics {
       MetricGroup g = e.getKey();
       Metric metric = e.getValue().get(name);
       Map<String, String> vars = g.getAllVariables();
-      if (metric == null || !job.toString().equals(vars.get(ScopeFormat.SCOPE_JOB_ID))
+      if (metric == null
+          || !job.toString().equals(vars.get(ScopeFormat.SCOPE_JOB_ID))
           || (latestAttemptOnly && attempt(g) < latestAttempt.get(subtask(g)))) {
         continue;
       }
@@ -70,7 +74,9 @@ public final class JobMetrics {
 
   private static String subtask(MetricGroup g) {
     Map<String, String> vars = g.getAllVariables();
-    return vars.get(ScopeFormat.SCOPE_TASK_VERTEX_ID) + "/" + vars.get(ScopeFormat.SCOPE_TASK_SUBTASK_INDEX);
+    return vars.get(ScopeFormat.SCOPE_TASK_VERTEX_ID)
+        + "/"
+        + vars.get(ScopeFormat.SCOPE_TASK_SUBTASK_INDEX);
   }
 
   /** Groups outside a task (the JobManager's) have no attempt: always the latest. */

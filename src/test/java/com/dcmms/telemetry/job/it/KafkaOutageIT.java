@@ -23,9 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Kafka broker stops for 30 s mid-stream, while a device keeps sending, and starts again on
- * the same data and port: the job runs on throughout, and in the end every reading is delivered
- * exactly once and its counters, which never restarted, match what was sent.
+ * The Kafka broker stops for 30 s mid-stream, while a device keeps sending, and starts again on the
+ * same data and port: the job runs on throughout, and in the end every reading is delivered exactly
+ * once and its counters, which never restarted, match what was sent.
  */
 @ExtendWith(RealServers.class)
 class KafkaOutageIT {
@@ -36,8 +36,7 @@ class KafkaOutageIT {
   static final MiniClusterExtension FLINK =
       PipelineFixture.miniCluster(1, 2, METRICS.configuration());
 
-  @TempDir
-  Path checkpoints;
+  @TempDir Path checkpoints;
 
   private final EmbeddedKafka kafka = RealServers.kafka();
   private final PipelineFixture fx = new PipelineFixture("kafka_outage");
@@ -53,17 +52,23 @@ class KafkaOutageIT {
     JobID id = job.getJobID();
     try {
       // Mid-stream: readings are reaching QuestDB while their Kafka transactions are still open.
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
           .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) > 0);
       CompletableFuture<Void> sentDuringOutage;
       kafka.stop();
       try {
         // The device's producer holds its records until the broker is back.
-        sentDuringOutage = CompletableFuture.runAsync(() -> {
-          ledger.sendReadings(10, 20, 5);
-          ledger.sendRejects("during");
-        });
-        await("job running while the broker is down").during(OUTAGE).atMost(OUTAGE.plusSeconds(10))
+        sentDuringOutage =
+            CompletableFuture.runAsync(
+                () -> {
+                  ledger.sendReadings(10, 20, 5);
+                  ledger.sendRejects("during");
+                });
+        await("job running while the broker is down")
+            .during(OUTAGE)
+            .atMost(OUTAGE.plusSeconds(10))
             .until(() -> cluster.getJobStatus(id).get() == JobStatus.RUNNING);
       } finally {
         kafka.restart();

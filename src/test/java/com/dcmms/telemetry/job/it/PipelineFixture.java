@@ -30,8 +30,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -41,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class PipelineFixture {
   public static final ObjectMapper JSON = Events.JSON;
+
   /** Largest raw record the tests send, once {@link #allowLargeRawRecords()}. */
   public static final int MAX_RAW_RECORD_BYTES = 4 * 1024 * 1024;
 
@@ -71,8 +72,8 @@ public final class PipelineFixture {
     this(name, kafka, RealServers.questDb(), 4);
   }
 
-  private PipelineFixture(String name, EmbeddedKafka kafka, EmbeddedQuestDb questDb,
-      int partitions) {
+  private PipelineFixture(
+      String name, EmbeddedKafka kafka, EmbeddedQuestDb questDb, int partitions) {
     this.kafka = kafka;
     this.questDb = questDb;
     this.name = name + "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -110,7 +111,9 @@ public final class PipelineFixture {
     o.put("checkpoint.dir", checkpointDir.toUri().toString());
     o.put("restart.delay", "200 ms");
     o.put("watermark.idleness", "2 s");
-    kafka.clientSecurity().forEach((k, v) -> o.put(TelemetryJobOptions.KAFKA_PROPERTY_PREFIX + k, v));
+    kafka
+        .clientSecurity()
+        .forEach((k, v) -> o.put(TelemetryJobOptions.KAFKA_PROPERTY_PREFIX + k, v));
     return TelemetryJobOptions.fromMap(o);
   }
 
@@ -119,8 +122,8 @@ public final class PipelineFixture {
   }
 
   /**
-   * Produces the records in order (idempotent producer, acks=all), waits for every ack and
-   * returns where each one landed.
+   * Produces the records in order (idempotent producer, acks=all), waits for every ack and returns
+   * where each one landed.
    */
   public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) {
     Properties p = kafka.clientProperties();
@@ -146,11 +149,16 @@ public final class PipelineFixture {
     }
   }
 
-  /** Lets raw_telemetry take records of up to {@link #MAX_RAW_RECORD_BYTES} (Kafka's default is 1 MiB). */
+  /**
+   * Lets raw_telemetry take records of up to {@link #MAX_RAW_RECORD_BYTES} (Kafka's default is 1
+   * MiB).
+   */
   public void allowLargeRawRecords() {
     ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, rawTopic);
-    AlterConfigOp op = new AlterConfigOp(new ConfigEntry("max.message.bytes",
-        Integer.toString(MAX_RAW_RECORD_BYTES)), AlterConfigOp.OpType.SET);
+    AlterConfigOp op =
+        new AlterConfigOp(
+            new ConfigEntry("max.message.bytes", Integer.toString(MAX_RAW_RECORD_BYTES)),
+            AlterConfigOp.OpType.SET);
     try {
       kafka.admin().incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get();
     } catch (InterruptedException | ExecutionException e) {
@@ -160,7 +168,8 @@ public final class PipelineFixture {
 
   /** A raw record keyed by sensor, as the MQTT bridge sends them. */
   public ProducerRecord<byte[], byte[]> raw(String key, byte[] value) {
-    return new ProducerRecord<>(rawTopic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    return new ProducerRecord<>(
+        rawTopic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
   }
 
   public ProducerRecord<byte[], byte[]> raw(String key, String value) {
@@ -180,8 +189,10 @@ public final class PipelineFixture {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -210,15 +221,16 @@ public final class PipelineFixture {
   }
 
   /** A MiniCluster for a test class: {@code taskManagers} × {@code slots}. */
-  public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(int taskManagers, int slots) {
+  public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(
+      int taskManagers, int slots) {
     return miniCluster(taskManagers, slots, new org.apache.flink.configuration.Configuration());
   }
 
   /** A MiniCluster with this configuration, e.g. a metric reporter's. */
-  public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(int taskManagers,
-      int slots, org.apache.flink.configuration.Configuration configuration) {
-    return com.dcmms.telemetry.job.inmemory.InMemoryPipeline.miniCluster(taskManagers, slots,
-        configuration);
+  public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(
+      int taskManagers, int slots, org.apache.flink.configuration.Configuration configuration) {
+    return com.dcmms.telemetry.job.inmemory.InMemoryPipeline.miniCluster(
+        taskManagers, slots, configuration);
   }
 
   /** Starts the whole job with these options on the cluster of the calling test. */
@@ -228,28 +240,32 @@ public final class PipelineFixture {
   }
 
   /** Starts the whole job, restored from this savepoint or retained checkpoint unless null. */
-  public static org.apache.flink.core.execution.JobClient start(TelemetryJobOptions options,
-      String restoreFrom) throws Exception {
+  public static org.apache.flink.core.execution.JobClient start(
+      TelemetryJobOptions options, String restoreFrom) throws Exception {
     var config = com.dcmms.telemetry.job.TelemetryJob.flinkConfiguration(options);
     if (restoreFrom != null) {
       config.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
     }
-    var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
-        .getExecutionEnvironment(config);
+    var env =
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+            .getExecutionEnvironment(config);
     com.dcmms.telemetry.job.TelemetryJob.build(env, options);
     return env.executeAsync(com.dcmms.telemetry.job.TelemetryJob.JOB_NAME);
   }
 
-  /** {@link Events#series}' readings {@code from..to-1} of {@code sensors} sensors, keyed by sensor. */
-  public List<ProducerRecord<byte[], byte[]>> readings(int from, int to, int sensors, long base,
-      String site, String type) {
+  /**
+   * {@link Events#series}' readings {@code from..to-1} of {@code sensors} sensors, keyed by sensor.
+   */
+  public List<ProducerRecord<byte[], byte[]>> readings(
+      int from, int to, int sensors, long base, String site, String type) {
     return Events.series(from, to, sensors, base, site, type).stream().map(this::raw).toList();
   }
 
   /** {@link Events#nearDuplicates} of reading {@code lastReading}: dedup drops them all. */
-  public List<ProducerRecord<byte[], byte[]>> nearDuplicates(int sensors, int lastReading, String tag,
-      long base, String site) {
-    return Events.nearDuplicates(sensors, lastReading, tag, base, site).stream().map(this::raw)
+  public List<ProducerRecord<byte[], byte[]>> nearDuplicates(
+      int sensors, int lastReading, String tag, long base, String site) {
+    return Events.nearDuplicates(sensors, lastReading, tag, base, site).stream()
+        .map(this::raw)
         .toList();
   }
 }

@@ -31,8 +31,7 @@ class QuestDbOutageIT {
   static final MiniClusterExtension FLINK =
       PipelineFixture.miniCluster(1, 2, METRICS.configuration());
 
-  @TempDir
-  Path checkpoints;
+  @TempDir Path checkpoints;
 
   private final PipelineFixture fx = new PipelineFixture("outage");
   private final SentLedger ledger = new SentLedger(fx, "site-9", 10);
@@ -52,13 +51,19 @@ class QuestDbOutageIT {
         ledger.sendReadings(10, 20, 5);
         ledger.sendRepeatsOf(19, "during");
         ledger.sendRejects("during");
-        await().atMost(Duration.ofSeconds(60))
-            .until(() -> METRICS.sum(id, "questdbRetries") > 0 && METRICS.sum(id, "questdbUnavailable") > 0);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    METRICS.sum(id, "questdbRetries") > 0
+                        && METRICS.sum(id, "questdbUnavailable") > 0);
       } finally {
         fx.questDb().start();
       }
       check.assertExactlyOnce(Span.exact("job", () -> METRICS.counters(id), ledger.all()));
-      await().atMost(Duration.ofSeconds(30)).until(() -> METRICS.sum(id, "questdbUnavailable") == 0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> METRICS.sum(id, "questdbUnavailable") == 0);
       assertThat(ledger.all().stored()).isEqualTo(200);
     } finally {
       job.cancel().get();

@@ -29,22 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job on a MiniCluster (two TaskManagers, parallelism 2) against the real Kafka broker
- * and QuestDB server: what its connectors make of readings and rejected records, exactly: the
- * rows and their columns, the read-committed validated records with their keys, and the
- * dead-letter envelopes with where each record came from; every record read back matches the
- * contract's JSON Schema. The semantics of a larger corpus are TelemetryJobCorpusTest's, with
- * in-memory edges.
+ * and QuestDB server: what its connectors make of readings and rejected records, exactly: the rows
+ * and their columns, the read-committed validated records with their keys, and the dead-letter
+ * envelopes with where each record came from; every record read back matches the contract's JSON
+ * Schema. The semantics of a larger corpus are TelemetryJobCorpusTest's, with in-memory edges.
  */
 @ExtendWith(RealServers.class)
 public class TelemetryJobIT {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = PipelineFixture.miniCluster(2, 2);
+  @RegisterExtension static final MiniClusterExtension FLINK = PipelineFixture.miniCluster(2, 2);
 
-  @TempDir
-  Path checkpoints;
+  @TempDir Path checkpoints;
 
   private final PipelineFixture fx = new PipelineFixture("corpus");
-  private final long base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+  private final long base =
+      Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
 
   @Test
   void storesRepublishesAndDeadLettersThroughTheRealConnectors() throws Exception {
@@ -55,7 +53,9 @@ public class TelemetryJobIT {
     t1.putObject("metadata").put("firmware", "1.2").put("room", "B-12");
     corpus.add(fx.raw(t1));
     corpus.add(fx.raw(t1.deepCopy()));
-    corpus.add(fx.raw(event("t5", base + 3_000, "site-1", "asset-1", "temp-1", "TEMPERATURE", 200.0, "C")));
+    corpus.add(
+        fx.raw(
+            event("t5", base + 3_000, "site-1", "asset-1", "temp-1", "TEMPERATURE", 200.0, "C")));
     ObjectNode p1 = event("p1", 0, "site-2", "asset-7", "press-1", "PRESSURE", 500.0, "kPa");
     p1.put("timestamp", Instant.ofEpochMilli(base + 5_000).toString());
     p1.put("quality_flag", "BAD").put("source", "MODBUS").put("schema_version", "1.1.0");
@@ -84,18 +84,43 @@ public class TelemetryJobIT {
   }
 
   private void assertStoredRows(List<String> expectedIds) {
-    List<List<Object>> rows = fx.questDb().rows("SELECT event_id, site_id, asset_id, sensor_id, "
-        + "sensor_type, value, unit, quality_flag, source, metadata, timestamp FROM " + fx.table
-        + " ORDER BY event_id");
+    List<List<Object>> rows =
+        fx.questDb()
+            .rows(
+                "SELECT event_id, site_id, asset_id, sensor_id, "
+                    + "sensor_type, value, unit, quality_flag, source, metadata, timestamp FROM "
+                    + fx.table
+                    + " ORDER BY event_id");
     assertThat(rows).extracting(r -> r.get(0)).containsExactlyElementsOf(expectedIds);
-    Map<String, List<Object>> byId = rows.stream()
-        .collect(Collectors.toMap(r -> (String) r.get(0), Function.identity()));
-    assertThat(byId.get("t1")).containsExactly("t1", "site-1", "asset-1", "temp-1", "TEMPERATURE",
-        20.0, "C", "GOOD", "MQTT", "{\"firmware\":\"1.2\",\"room\":\"B-12\"}",
-        isoMicros(base));
+    Map<String, List<Object>> byId =
+        rows.stream().collect(Collectors.toMap(r -> (String) r.get(0), Function.identity()));
+    assertThat(byId.get("t1"))
+        .containsExactly(
+            "t1",
+            "site-1",
+            "asset-1",
+            "temp-1",
+            "TEMPERATURE",
+            20.0,
+            "C",
+            "GOOD",
+            "MQTT",
+            "{\"firmware\":\"1.2\",\"room\":\"B-12\"}",
+            isoMicros(base));
     assertThat(byId.get("t5").subList(5, 8)).containsExactly(200.0, "C", "OUT_OF_RANGE");
-    assertThat(byId.get("p1")).containsExactly("p1", "site-2", "asset-7", "press-1", "PRESSURE",
-        500.0, "kPa", "BAD", "MODBUS", null, isoMicros(base + 5_000));
+    assertThat(byId.get("p1"))
+        .containsExactly(
+            "p1",
+            "site-2",
+            "asset-7",
+            "press-1",
+            "PRESSURE",
+            500.0,
+            "kPa",
+            "BAD",
+            "MODBUS",
+            null,
+            isoMicros(base + 5_000));
   }
 
   private void assertValidatedRecords(List<String> expectedIds) {
@@ -106,8 +131,13 @@ public class TelemetryJobIT {
       ContractSchemas.assertMatches(schema, r.value(), "validated_telemetry record");
       JsonNode json = PipelineFixture.parse(r.value());
       assertThat(byId.put(json.get("event_id").asText(), json)).as("duplicate").isNull();
-      assertThat(new String(r.key())).isEqualTo(json.get("site_id").asText() + ':'
-          + json.get("asset_id").asText() + ':' + json.get("sensor_id").asText());
+      assertThat(new String(r.key()))
+          .isEqualTo(
+              json.get("site_id").asText()
+                  + ':'
+                  + json.get("asset_id").asText()
+                  + ':'
+                  + json.get("sensor_id").asText());
     }
     assertThat(byId.keySet()).containsExactlyElementsOf(expectedIds);
     JsonNode t1 = byId.get("t1");
@@ -154,15 +184,22 @@ public class TelemetryJobIT {
 
   /** Waits for the count, then checks that it stays there (nothing extra arrives later). */
   public static void awaitExactly(java.util.concurrent.Callable<Long> count, long expected) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions().until(count, c -> c >= expected);
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(500)).until(count, c -> c == expected);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(count, c -> c >= expected);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(500))
+        .until(count, c -> c == expected);
   }
 
   private static String isoMicros(long epochMillis) {
     // QuestDB's /exec shows timestamps with microseconds.
     return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-        .withZone(java.time.ZoneOffset.UTC).format(Instant.ofEpochMilli(epochMillis));
+        .withZone(java.time.ZoneOffset.UTC)
+        .format(Instant.ofEpochMilli(epochMillis));
   }
 }

@@ -25,19 +25,30 @@ public final class RawRecords {
     return new EventValidator(o.maxEventAge(), o.maxFutureSkew(), o.sensorRanges());
   }
 
-  public static ConsumerRecord<byte[], byte[]> record(int partition, long offset, long timestamp,
-      byte[] value) {
-    return new ConsumerRecord<>(TOPIC, partition, offset, timestamp, TimestampType.CREATE_TIME,
-        -1, value == null ? -1 : value.length, null, value, new RecordHeaders(), Optional.empty());
+  public static ConsumerRecord<byte[], byte[]> record(
+      int partition, long offset, long timestamp, byte[] value) {
+    return new ConsumerRecord<>(
+        TOPIC,
+        partition,
+        offset,
+        timestamp,
+        TimestampType.CREATE_TIME,
+        -1,
+        value == null ? -1 : value.length,
+        null,
+        value,
+        new RecordHeaders(),
+        Optional.empty());
   }
 
   /** What the deserializer emits for one record: always exactly one reading or dead letter. */
-  public static ParsedRecord deserializeOne(RawTelemetryDeserializer deserializer,
-      ConsumerRecord<byte[], byte[]> record) {
+  public static ParsedRecord deserializeOne(
+      RawTelemetryDeserializer deserializer, ConsumerRecord<byte[], byte[]> record) {
     List<ParsedRecord> out = new ArrayList<>();
     deserializer.deserialize(record, new ListCollector<>(out));
     assertThat(out).hasSize(1);
-    assertThat(out.get(0).reading == null).as("exactly one of reading and dead letter")
+    assertThat(out.get(0).reading == null)
+        .as("exactly one of reading and dead letter")
         .isNotEqualTo(out.get(0).deadLetter == null);
     return out.get(0);
   }

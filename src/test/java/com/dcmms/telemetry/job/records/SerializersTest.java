@@ -32,12 +32,24 @@ class SerializersTest {
 
   @Test
   void writesEveryContractFieldInSnakeCase() throws Exception {
-    JsonNode json = JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry")
-        .toJson(reading()));
+    JsonNode json =
+        JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry").toJson(reading()));
 
-    assertThat(fieldNames(json)).containsExactly("event_id", "timestamp", "site_id", "asset_id",
-        "sensor_id", "sensor_type", "value", "unit", "quality_flag", "metadata", "source",
-        "schema_version", "processed_at");
+    assertThat(fieldNames(json))
+        .containsExactly(
+            "event_id",
+            "timestamp",
+            "site_id",
+            "asset_id",
+            "sensor_id",
+            "sensor_type",
+            "value",
+            "unit",
+            "quality_flag",
+            "metadata",
+            "source",
+            "schema_version",
+            "processed_at");
     assertThat(json.get("event_id").asText()).isEqualTo("evt-0001");
     assertThat(json.get("timestamp").isIntegralNumber()).isTrue();
     assertThat(json.get("timestamp").asLong()).isEqualTo(T);
@@ -56,18 +68,24 @@ class SerializersTest {
 
   @Test
   void bothSinksNameTheirOneTopicSoThatLeftOverTransactionsCanBeListed() {
-    for (SingleTopic serializer : List.of(new ValidatedTelemetrySerializer("validated_telemetry"),
-        new DeadLetterSerializer("telemetry_dlq"))) {
-      assertThat(serializer.getKafkaDatasetFacet()).get()
-          .satisfies(f -> assertThat(f.getTopicIdentifier().getTopics()).containsExactly(serializer.topic()));
+    for (SingleTopic serializer :
+        List.of(
+            new ValidatedTelemetrySerializer("validated_telemetry"),
+            new DeadLetterSerializer("telemetry_dlq"))) {
+      assertThat(serializer.getKafkaDatasetFacet())
+          .get()
+          .satisfies(
+              f ->
+                  assertThat(f.getTopicIdentifier().getTopics())
+                      .containsExactly(serializer.topic()));
     }
     assertThat(new DeadLetterSerializer("telemetry_dlq").topic()).isEqualTo("telemetry_dlq");
   }
 
   @Test
   void writesMetadataAsNestedObject() throws Exception {
-    JsonNode json = JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry")
-        .toJson(reading()));
+    JsonNode json =
+        JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry").toJson(reading()));
 
     assertThat(json.get("metadata").isObject()).isTrue();
     assertThat(JSON.convertValue(json.get("metadata"), Map.class))
@@ -79,7 +97,8 @@ class SerializersTest {
     TelemetryReading r = reading();
     r.metadataJson = null;
 
-    JsonNode json = JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry").toJson(r));
+    JsonNode json =
+        JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry").toJson(r));
 
     assertThat(json.has("metadata")).isFalse();
     assertThat(json.size()).isEqualTo(12);
@@ -87,7 +106,8 @@ class SerializersTest {
 
   @Test
   void writesEachRecordWholeAndAloneWhenOneSerializerWritesMany() throws Exception {
-    ValidatedTelemetrySerializer serializer = new ValidatedTelemetrySerializer("validated_telemetry");
+    ValidatedTelemetrySerializer serializer =
+        new ValidatedTelemetrySerializer("validated_telemetry");
     TelemetryReading first = reading();
     TelemetryReading second = reading();
     second.eventId = "e-2";
@@ -107,32 +127,49 @@ class SerializersTest {
 
   @Test
   void keysRecordBySiteAssetAndSensor() {
-    ValidatedTelemetrySerializer serializer = new ValidatedTelemetrySerializer("validated_telemetry");
+    ValidatedTelemetrySerializer serializer =
+        new ValidatedTelemetrySerializer("validated_telemetry");
     TelemetryReading r = reading();
 
     ProducerRecord<byte[], byte[]> record = serializer.serialize(r, null, null);
 
     assertThat(record.topic()).isEqualTo("validated_telemetry");
-    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("site-1:inverter-7:temp-3");
+    assertThat(new String(record.key(), StandardCharsets.UTF_8))
+        .isEqualTo("site-1:inverter-7:temp-3");
     assertThat(record.value()).isEqualTo(serializer.toJson(r));
     assertThat(record.partition()).as("partitioned by key").isNull();
   }
 
   @Test
   void republishesValidatedEventUnderTheContractNames() throws Exception {
-    String raw = "{\"event_id\":\"e-9\",\"timestamp\":" + T + ",\"site_id\":\"Zürich\","
-        + "\"asset_id\":\"a \\\"1\\\"\",\"sensor_id\":\"s/1\",\"sensor_type\":\"VOLTAGE\","
-        + "\"value\":231.25,\"unit\":\"V\",\"quality_flag\":\"UNCERTAIN\","
-        + "\"metadata\":{\"k\":\"v\"},\"source\":\"OPC_UA\",\"schema_version\":\"1.2.0\","
-        + "\"ignored\":[1,2]}";
+    String raw =
+        "{\"event_id\":\"e-9\",\"timestamp\":"
+            + T
+            + ",\"site_id\":\"Zürich\","
+            + "\"asset_id\":\"a \\\"1\\\"\",\"sensor_id\":\"s/1\",\"sensor_type\":\"VOLTAGE\","
+            + "\"value\":231.25,\"unit\":\"V\",\"quality_flag\":\"UNCERTAIN\","
+            + "\"metadata\":{\"k\":\"v\"},\"source\":\"OPC_UA\",\"schema_version\":\"1.2.0\","
+            + "\"ignored\":[1,2]}";
     TelemetryReading r = validator().validate(raw.getBytes(StandardCharsets.UTF_8), T);
     r.processedAt = T + 5;
 
     JsonNode out = JSON.readTree(new ValidatedTelemetrySerializer("validated_telemetry").toJson(r));
 
     JsonNode in = JSON.readTree(raw);
-    for (String field : List.of("event_id", "timestamp", "site_id", "asset_id", "sensor_id",
-        "sensor_type", "value", "unit", "quality_flag", "metadata", "source", "schema_version")) {
+    for (String field :
+        List.of(
+            "event_id",
+            "timestamp",
+            "site_id",
+            "asset_id",
+            "sensor_id",
+            "sensor_type",
+            "value",
+            "unit",
+            "quality_flag",
+            "metadata",
+            "source",
+            "schema_version")) {
       assertThat(out.get(field)).as(field).isEqualTo(in.get(field));
     }
     assertThat(out.has("ignored")).isFalse();
@@ -141,7 +178,8 @@ class SerializersTest {
 
   @Test
   void returnsIndependentBytesForEachRecord() {
-    ValidatedTelemetrySerializer serializer = new ValidatedTelemetrySerializer("validated_telemetry");
+    ValidatedTelemetrySerializer serializer =
+        new ValidatedTelemetrySerializer("validated_telemetry");
     TelemetryReading first = reading();
     TelemetryReading second = reading();
     second.siteId = "another-site";
@@ -161,9 +199,18 @@ class SerializersTest {
 
     JsonNode json = JSON.readTree(new DeadLetterSerializer("telemetry_dlq").toJson(d));
 
-    assertThat(fieldNames(json)).containsExactly("error_code", "error_message", "source_topic",
-        "source_partition", "source_offset", "kafka_timestamp", "rejected_at", "payload_size",
-        "payload_truncated", "payload");
+    assertThat(fieldNames(json))
+        .containsExactly(
+            "error_code",
+            "error_message",
+            "source_topic",
+            "source_partition",
+            "source_offset",
+            "kafka_timestamp",
+            "rejected_at",
+            "payload_size",
+            "payload_truncated",
+            "payload");
     assertThat(json.get("error_code").asText()).isEqualTo("INVALID_JSON");
     assertThat(json.get("error_message").asText()).isEqualTo("record is not valid JSON: oops");
     assertThat(json.get("source_topic").asText()).isEqualTo("raw_telemetry");
@@ -217,7 +264,8 @@ class SerializersTest {
 
   @Test
   void writesEmptyPayloadAsEmptyText() throws Exception {
-    JsonNode json = JSON.readTree(new DeadLetterSerializer("telemetry_dlq").toJson(deadLetter(new byte[0])));
+    JsonNode json =
+        JSON.readTree(new DeadLetterSerializer("telemetry_dlq").toJson(deadLetter(new byte[0])));
 
     assertThat(json.get("payload").asText()).isEmpty();
     assertThat(json.get("payload_size").asInt()).isZero();
@@ -284,9 +332,12 @@ class SerializersTest {
   @Test
   void deserializesValidRecordIntoReading() throws Exception {
     long now = System.currentTimeMillis();
-    String event = "{\"event_id\":\"e-1\",\"timestamp\":" + (now - 1_000) + ",\"site_id\":\"s\","
-        + "\"asset_id\":\"a\",\"sensor_id\":\"x\",\"sensor_type\":\"RPM\",\"value\":1500,"
-        + "\"unit\":\"rpm\"}";
+    String event =
+        "{\"event_id\":\"e-1\",\"timestamp\":"
+            + (now - 1_000)
+            + ",\"site_id\":\"s\","
+            + "\"asset_id\":\"a\",\"sensor_id\":\"x\",\"sensor_type\":\"RPM\",\"value\":1500,"
+            + "\"unit\":\"rpm\"}";
 
     ParsedRecord parsed = deserializeOne(record(event.getBytes(StandardCharsets.UTF_8)));
 
@@ -362,10 +413,12 @@ class SerializersTest {
     for (byte[] payload : payloads) {
       ParsedRecord parsed = deserializeOne(record(payload));
 
-      assertThat(parsed.reading == null).as("exactly one of reading and dead letter")
+      assertThat(parsed.reading == null)
+          .as("exactly one of reading and dead letter")
           .isNotEqualTo(parsed.deadLetter == null);
       if (parsed.isRejected()) {
-        assertThat(new DeadLetterSerializer("telemetry_dlq").toJson(parsed.deadLetter)).isNotEmpty();
+        assertThat(new DeadLetterSerializer("telemetry_dlq").toJson(parsed.deadLetter))
+            .isNotEmpty();
       }
     }
   }
@@ -380,7 +433,8 @@ class SerializersTest {
 
   @Test
   void sendsTheReadingsFieldsButNotItsCachedKeyThroughTheExchange() {
-    PojoTypeInfo<TelemetryReading> type = (PojoTypeInfo<TelemetryReading>) TypeInformation.of(TelemetryReading.class);
+    PojoTypeInfo<TelemetryReading> type =
+        (PojoTypeInfo<TelemetryReading>) TypeInformation.of(TelemetryReading.class);
     assertThat(type.getFieldIndex("sensorKey")).isEqualTo(-1);
     assertThat(type.getArity()).isEqualTo(13);
     TelemetryReading r = reading();
@@ -390,13 +444,19 @@ class SerializersTest {
   // --- Helpers --------------------------------------------------------------------------------
 
   private static EventValidator validator() {
-    return new EventValidator(Duration.ofHours(24), Duration.ofHours(1), SensorTypes.defaultRanges());
+    return new EventValidator(
+        Duration.ofHours(24), Duration.ofHours(1), SensorTypes.defaultRanges());
   }
 
   private static TelemetryReading reading() {
-    return Events.reading().at(T).value(42.5).quality("OUT_OF_RANGE").source("MODBUS")
+    return Events.reading()
+        .at(T)
+        .value(42.5)
+        .quality("OUT_OF_RANGE")
+        .source("MODBUS")
         .metadata("{\"firmware\":\"2.4.1\",\"note\":\"a \\\"quoted\\\" é\"}")
-        .processedAt(T + 250).build();
+        .processedAt(T + 250)
+        .build();
   }
 
   private static DeadLetter deadLetter(byte[] payload) {

@@ -40,7 +40,8 @@ class DeduplicatorTest {
 
     assertThat(judge("e-1", T, 20.0, "GOOD")).isEqualTo(EXACT_DUPLICATE);
     assertThat(judge("e-1", T + 5_000, 80.0, "BAD"))
-        .as("same id, other time, value and flag").isEqualTo(EXACT_DUPLICATE);
+        .as("same id, other time, value and flag")
+        .isEqualTo(EXACT_DUPLICATE);
     assertThat(judge("e-1", T + WINDOW - 1, 80.0, "GOOD")).isEqualTo(EXACT_DUPLICATE);
   }
 
@@ -132,8 +133,17 @@ class DeduplicatorTest {
       verdicts.add(judge(T + i * 1_000L, values[i]));
     }
 
-    assertThat(verdicts).containsExactly(EMIT, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE,
-        EMIT, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE, EMIT);
+    assertThat(verdicts)
+        .containsExactly(
+            EMIT,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            EMIT,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            EMIT);
     assertThat(history.lastValue).isEqualTo(102.4);
     assertThat(history.lastTimestamp).isEqualTo(T + 8_000);
   }
@@ -145,10 +155,22 @@ class DeduplicatorTest {
       verdicts.add(judge(t, 50.0));
     }
 
-    assertThat(verdicts).containsExactly(
-        EMIT, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE,
-        EMIT, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE, NEAR_DUPLICATE,
-        EMIT, NEAR_DUPLICATE);
+    assertThat(verdicts)
+        .containsExactly(
+            EMIT,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            EMIT,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            NEAR_DUPLICATE,
+            EMIT,
+            NEAR_DUPLICATE);
   }
 
   @Test
@@ -182,7 +204,8 @@ class DeduplicatorTest {
     assertThat(judge(T, 0.01)).isEqualTo(EMIT);
 
     assertThat(judge(T + 1_000, 0.01005)).isEqualTo(NEAR_DUPLICATE);
-    assertThat(judge(T + 2_000, 0.0102)).as("within the absolute tolerance, above 1 %")
+    assertThat(judge(T + 2_000, 0.0102))
+        .as("within the absolute tolerance, above 1 %")
         .isEqualTo(EMIT);
   }
 
@@ -203,7 +226,8 @@ class DeduplicatorTest {
     assertThat(judge(T + 1_000, -101.0)).isEqualTo(NEAR_DUPLICATE);
     assertThat(judge(T + 2_000, -99.0)).isEqualTo(NEAR_DUPLICATE);
     assertThat(judge(T + 3_000, -101.5)).isEqualTo(EMIT);
-    assertThat(judge(T + 4_000, -100.6)).as("0.9 from -101.5, within 1 % of it")
+    assertThat(judge(T + 4_000, -100.6))
+        .as("0.9 from -101.5, within 1 % of it")
         .isEqualTo(NEAR_DUPLICATE);
   }
 
@@ -265,17 +289,21 @@ class DeduplicatorTest {
   @Test
   void refusesNonPositiveWindow() {
     assertThatThrownBy(() -> new Deduplicator(Duration.ZERO, true, 0.01, 0.001))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("window");
     assertThatThrownBy(() -> new Deduplicator(Duration.ofSeconds(-1), true, 0.01, 0.001))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("window");
   }
 
   @Test
   void refusesNegativeTolerances() {
     assertThatThrownBy(() -> new Deduplicator(Duration.ofSeconds(60), true, -0.01, 0.001))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tolerances");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tolerances");
     assertThatThrownBy(() -> new Deduplicator(Duration.ofSeconds(60), true, 0.01, -0.001))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tolerances");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tolerances");
   }
 
   @Test
@@ -322,8 +350,8 @@ class DeduplicatorTest {
     return "evt-" + nextId++;
   }
 
-  private static TelemetryReading reading(String eventId, long timestamp, double value,
-      String qualityFlag) {
+  private static TelemetryReading reading(
+      String eventId, long timestamp, double value, String qualityFlag) {
     return Events.reading().id(eventId).at(timestamp).value(value).quality(qualityFlag).build();
   }
 }

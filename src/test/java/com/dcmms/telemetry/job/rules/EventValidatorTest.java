@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EventValidatorTest {
   /** Processing time of every test: 2023-11-14T22:13:20Z. */
   private static final long NOW = 1_700_000_000_000L;
+
   private static final long HOUR = 3_600_000L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,9 +98,12 @@ class EventValidatorTest {
 
   @Test
   void acceptsFieldsInAnyOrderWithWhiteSpace() {
-    String payload = "\n {\n  \"unit\" : \"celsius\", \"value\" : 42.5, \"sensor_type\" : \"TEMPERATURE\","
-        + " \"sensor_id\" : \"temp-3\", \"asset_id\" : \"inverter-7\", \"site_id\" : \"site-1\","
-        + " \"timestamp\" : " + (NOW - 1_000) + ", \"event_id\" : \"evt-0001\"\n }\n\t";
+    String payload =
+        "\n {\n  \"unit\" : \"celsius\", \"value\" : 42.5, \"sensor_type\" : \"TEMPERATURE\","
+            + " \"sensor_id\" : \"temp-3\", \"asset_id\" : \"inverter-7\", \"site_id\" : \"site-1\","
+            + " \"timestamp\" : "
+            + (NOW - 1_000)
+            + ", \"event_id\" : \"evt-0001\"\n }\n\t";
 
     assertThat(accept(payload)).isEqualTo(accept(event()));
   }
@@ -113,7 +117,8 @@ class EventValidatorTest {
 
     TelemetryReading r = accept(event);
 
-    assertThat(r.metadataJson).isEqualTo("{\"firmware\":\"2.4.1\",\"note\":\"a \\\"quoted\\\" é\"}");
+    assertThat(r.metadataJson)
+        .isEqualTo("{\"firmware\":\"2.4.1\",\"note\":\"a \\\"quoted\\\" é\"}");
   }
 
   @Test
@@ -146,11 +151,12 @@ class EventValidatorTest {
 
   @ParameterizedTest
   @CsvSource({
-      "2023-11-14T22:13:19.500Z",
-      "2023-11-14T23:13:19.500+01:00",
-      "2023-11-14T17:13:19.500-05:00",
-      "2023-11-14T22:13:19.500",
-      "2023-11-14T23:13:19.500+01:00[Europe/Paris]"})
+    "2023-11-14T22:13:19.500Z",
+    "2023-11-14T23:13:19.500+01:00",
+    "2023-11-14T17:13:19.500-05:00",
+    "2023-11-14T22:13:19.500",
+    "2023-11-14T23:13:19.500+01:00[Europe/Paris]"
+  })
   void acceptsIsoTimestamp(String iso) {
     Map<String, Object> event = event();
     event.put("timestamp", iso);
@@ -276,8 +282,15 @@ class EventValidatorTest {
   // --- Required fields ------------------------------------------------------------------------
 
   static Stream<String> requiredFields() {
-    return Stream.of("event_id", "timestamp", "site_id", "asset_id", "sensor_id", "sensor_type",
-        "value", "unit");
+    return Stream.of(
+        "event_id",
+        "timestamp",
+        "site_id",
+        "asset_id",
+        "sensor_id",
+        "sensor_type",
+        "value",
+        "unit");
   }
 
   static Stream<String> requiredTextFields() {
@@ -290,7 +303,8 @@ class EventValidatorTest {
     Map<String, Object> event = event();
     event.remove(field);
 
-    RejectedRecordException e = assertRejected(event, RejectReason.MISSING_FIELD, "'" + field + "'");
+    RejectedRecordException e =
+        assertRejected(event, RejectReason.MISSING_FIELD, "'" + field + "'");
     assertThat(e.getMessage()).isEqualTo("required field '" + field + "' is missing or null");
   }
 
@@ -317,7 +331,8 @@ class EventValidatorTest {
     Map<String, Object> event = event();
     event.put(field, "");
 
-    RejectedRecordException e = assertRejected(event, RejectReason.MISSING_FIELD, "'" + field + "'");
+    RejectedRecordException e =
+        assertRejected(event, RejectReason.MISSING_FIELD, "'" + field + "'");
     assertThat(e.getMessage()).isEqualTo("required field '" + field + "' is empty");
   }
 
@@ -355,8 +370,8 @@ class EventValidatorTest {
         Arguments.of("schema_version", "1.0", "a string", "a number"),
         Arguments.of("timestamp", "true", "epoch milliseconds or an ISO-8601 string", "a boolean"),
         Arguments.of("timestamp", "{}", "epoch milliseconds or an ISO-8601 string", "an object"),
-        Arguments.of("timestamp", "[1700000000000]", "epoch milliseconds or an ISO-8601 string",
-            "an array"),
+        Arguments.of(
+            "timestamp", "[1700000000000]", "epoch milliseconds or an ISO-8601 string", "an array"),
         Arguments.of("value", "\"12.5\"", "a number", "a string"),
         Arguments.of("value", "true", "a number", "a boolean"),
         Arguments.of("value", "{\"v\":1}", "a number", "an object"),
@@ -421,8 +436,14 @@ class EventValidatorTest {
   @Test
   void defaultRangesAreExactlyTheDesignsRanges() {
     Map<String, ValueRange> expected = new LinkedHashMap<>();
-    designRanges().forEach(a -> expected.put((String) a.get()[0],
-        new ValueRange(((Integer) a.get()[1]).doubleValue(), ((Integer) a.get()[2]).doubleValue())));
+    designRanges()
+        .forEach(
+            a ->
+                expected.put(
+                    (String) a.get()[0],
+                    new ValueRange(
+                        ((Integer) a.get()[1]).doubleValue(),
+                        ((Integer) a.get()[2]).doubleValue())));
 
     assertThat(SensorTypes.defaultRanges()).isEqualTo(expected);
   }
@@ -467,25 +488,31 @@ class EventValidatorTest {
 
   @Test
   void appliesCustomRanges() {
-    EventValidator custom = new EventValidator(Duration.ofHours(24), Duration.ofHours(1),
-        Map.of("TEMPERATURE", new ValueRange(0, 40)));
+    EventValidator custom =
+        new EventValidator(
+            Duration.ofHours(24),
+            Duration.ofHours(1),
+            Map.of("TEMPERATURE", new ValueRange(0, 40)));
 
     assertThat(qualityOf(custom, "TEMPERATURE", 40, "GOOD")).isEqualTo("GOOD");
     assertThat(qualityOf(custom, "TEMPERATURE", 40.5, "GOOD")).isEqualTo("OUT_OF_RANGE");
     assertThat(qualityOf(custom, "TEMPERATURE", -1, "GOOD")).isEqualTo("OUT_OF_RANGE");
     assertThat(qualityOf(custom, "VOLTAGE", 5_000, "GOOD"))
-        .as("a type without a range is not checked").isEqualTo("GOOD");
+        .as("a type without a range is not checked")
+        .isEqualTo("GOOD");
   }
 
   @Test
   void appliesRangesAndAgeBoundsFromOptions() {
-    TelemetryJobOptions options = TelemetryJobOptions.fromMap(Map.of(
-        "validation.range.TEMPERATURE", "-40..85",
-        "validation.range.WIND_SPEED", "0..75",
-        "validation.max-event-age", "1 h",
-        "validation.max-future-skew", "1 min"));
-    EventValidator fromOptions = new EventValidator(
-        options.maxEventAge(), options.maxFutureSkew(), options.sensorRanges());
+    TelemetryJobOptions options =
+        TelemetryJobOptions.fromMap(
+            Map.of(
+                "validation.range.TEMPERATURE", "-40..85",
+                "validation.range.WIND_SPEED", "0..75",
+                "validation.max-event-age", "1 h",
+                "validation.max-future-skew", "1 min"));
+    EventValidator fromOptions =
+        new EventValidator(options.maxEventAge(), options.maxFutureSkew(), options.sensorRanges());
 
     assertThat(qualityOf(fromOptions, "TEMPERATURE", 85, "GOOD")).isEqualTo("GOOD");
     assertThat(qualityOf(fromOptions, "TEMPERATURE", 86, "GOOD")).isEqualTo("OUT_OF_RANGE");
@@ -493,7 +520,8 @@ class EventValidatorTest {
     assertThat(qualityOf(fromOptions, "VOLTAGE", 601, "GOOD")).isEqualTo("OUT_OF_RANGE");
     Map<String, Object> old = event();
     old.put("timestamp", NOW - HOUR - 1);
-    assertThat(rejectionOf(fromOptions, json(old)).reason()).isEqualTo(RejectReason.TIMESTAMP_TOO_OLD);
+    assertThat(rejectionOf(fromOptions, json(old)).reason())
+        .isEqualTo(RejectReason.TIMESTAMP_TOO_OLD);
     Map<String, Object> ahead = event();
     ahead.put("timestamp", NOW + 60_001);
     assertThat(rejectionOf(fromOptions, json(ahead)).reason())
@@ -503,19 +531,39 @@ class EventValidatorTest {
   // --- Identifiers ----------------------------------------------------------------------------
 
   @ParameterizedTest
-  @ValueSource(strings = {"event_id", "site_id", "asset_id", "sensor_id", "sensor_type", "unit",
-      "quality_flag", "source", "schema_version"})
+  @ValueSource(
+      strings = {
+        "event_id",
+        "site_id",
+        "asset_id",
+        "sensor_id",
+        "sensor_type",
+        "unit",
+        "quality_flag",
+        "source",
+        "schema_version"
+      })
   void rejectsTextLongerThan256Characters(String field) {
     Map<String, Object> event = event();
     event.put(field, "x".repeat(257));
 
-    RejectedRecordException e = assertRejected(event, RejectReason.INVALID_FIELD, "'" + field + "'");
+    RejectedRecordException e =
+        assertRejected(event, RejectReason.INVALID_FIELD, "'" + field + "'");
     assertThat(e.getMessage()).contains("257").contains("256");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"event_id", "site_id", "asset_id", "sensor_id", "sensor_type", "unit",
-      "source", "schema_version"})
+  @ValueSource(
+      strings = {
+        "event_id",
+        "site_id",
+        "asset_id",
+        "sensor_id",
+        "sensor_type",
+        "unit",
+        "source",
+        "schema_version"
+      })
   void acceptsTextOf256Characters(String field) {
     Map<String, Object> event = event();
     event.put(field, "x".repeat(256));
@@ -547,7 +595,8 @@ class EventValidatorTest {
 
     for (int length = 1; length < complete.length(); length++) {
       assertThat(rejectionOf(validator, utf8(complete.substring(0, length))).reason())
-          .as("first %d characters", length).isEqualTo(RejectReason.INVALID_JSON);
+          .as("first %d characters", length)
+          .isEqualTo(RejectReason.INVALID_JSON);
     }
   }
 
@@ -560,8 +609,15 @@ class EventValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hello", "{event_id: \"e\"}", "{'event_id': 'e'}",
-      "/* comment */ {}", "{\"a\":1,}", "{\"a\" 1}"})
+  @ValueSource(
+      strings = {
+        "hello",
+        "{event_id: \"e\"}",
+        "{'event_id': 'e'}",
+        "/* comment */ {}",
+        "{\"a\":1,}",
+        "{\"a\" 1}"
+      })
   void rejectsTextThatIsNotJson(String payload) {
     RejectedRecordException e = rejectionOf(validator, utf8(payload));
 
@@ -570,14 +626,17 @@ class EventValidatorTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "[1, 2, 3]|an array",
-      "[]|an array",
-      "\"an event\"|a string",
-      "42|a number",
-      "4.2|a number",
-      "true|a boolean",
-      "null|null"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "[1, 2, 3]|an array",
+        "[]|an array",
+        "\"an event\"|a string",
+        "42|a number",
+        "4.2|a number",
+        "true|a boolean",
+        "null|null"
+      })
   void rejectsJsonThatIsNotAnObject(String payload, String described) {
     RejectedRecordException e = rejectionOf(validator, utf8(payload));
 
@@ -593,8 +652,8 @@ class EventValidatorTest {
         Arguments.of("overlong 'A'", new byte[] {(byte) 0xC1, (byte) 0x81}),
         Arguments.of("overlong '/'", new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}),
         Arguments.of("UTF-16 surrogate", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
-        Arguments.of("above U+10FFFF",
-            new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}));
+        Arguments.of(
+            "above U+10FFFF", new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}));
   }
 
   @ParameterizedTest(name = "{0} in a field value")
@@ -618,12 +677,14 @@ class EventValidatorTest {
     out.writeBytes(bad);
     out.writeBytes(utf8("\"}"));
 
-    assertThat(rejectionOf(validator, out.toByteArray()).reason()).isEqualTo(RejectReason.INVALID_UTF8);
+    assertThat(rejectionOf(validator, out.toByteArray()).reason())
+        .isEqualTo(RejectReason.INVALID_UTF8);
   }
 
   @Test
   void rejectsUtf16EncodedEvent() {
-    byte[] utf16 = new String(json(event()), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16);
+    byte[] utf16 =
+        new String(json(event()), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16);
 
     assertThat(rejectionOf(validator, utf16).reason()).isEqualTo(RejectReason.INVALID_UTF8);
   }
@@ -679,7 +740,8 @@ class EventValidatorTest {
       Throwable thrown = catchThrowable(() -> validator.validate(input, NOW));
 
       if (thrown != null) {
-        assertThat(thrown).as("payload %s", java.util.Arrays.toString(input))
+        assertThat(thrown)
+            .as("payload %s", java.util.Arrays.toString(input))
             .isInstanceOf(RejectedRecordException.class);
       }
     }
@@ -689,8 +751,8 @@ class EventValidatorTest {
 
   @Test
   void rejectsDuplicateKey() {
-    String payload = new String(json(event()), StandardCharsets.UTF_8)
-        .replace("{", "{\"site_id\":\"site-2\",");
+    String payload =
+        new String(json(event()), StandardCharsets.UTF_8).replace("{", "{\"site_id\":\"site-2\",");
 
     RejectedRecordException e = rejectionOf(validator, utf8(payload));
 
@@ -710,7 +772,8 @@ class EventValidatorTest {
   @Test
   void acceptsUnknownFieldsIncludingNestedObjectsAndArrays() {
     Map<String, Object> event = event();
-    event.put("gateway", raw("{\"id\":\"gw-1\",\"hops\":[1,{\"x\":null},[true,2.5e3]],\"ok\":true}"));
+    event.put(
+        "gateway", raw("{\"id\":\"gw-1\",\"hops\":[1,{\"x\":null},[true,2.5e3]],\"ok\":true}"));
     event.put("tags", raw("[\"a\",\"b\"]"));
     event.put("rssi", -71);
     event.put("nothing", null);
@@ -795,8 +858,8 @@ class EventValidatorTest {
     try {
       return validator.validate(payload, NOW);
     } catch (RejectedRecordException e) {
-      throw new AssertionError("expected the event to be accepted, but: " + e.reason() + ": "
-          + e.getMessage(), e);
+      throw new AssertionError(
+          "expected the event to be accepted, but: " + e.reason() + ": " + e.getMessage(), e);
     }
   }
 
@@ -816,8 +879,8 @@ class EventValidatorTest {
     return (RejectedRecordException) thrown;
   }
 
-  private RejectedRecordException assertRejected(Map<String, Object> event, RejectReason reason,
-      String messagePart) {
+  private RejectedRecordException assertRejected(
+      Map<String, Object> event, RejectReason reason, String messagePart) {
     RejectedRecordException e = rejectionOf(validator, json(event));
     assertThat(e.reason()).as("reason (message: %s)", e.getMessage()).isEqualTo(reason);
     assertThat(e.getMessage()).contains(messagePart);

@@ -1,8 +1,8 @@
 package com.dcmms.telemetry.tools.bench;
 
 import com.dcmms.telemetry.job.TelemetryJobOptions;
-import com.dcmms.telemetry.job.questdb.QuestDbTable;
 import com.dcmms.telemetry.job.questdb.QuestDbSettings;
+import com.dcmms.telemetry.job.questdb.QuestDbTable;
 import com.dcmms.telemetry.job.records.TelemetryReading;
 import com.dcmms.telemetry.job.rules.EventValidator;
 import com.dcmms.telemetry.job.rules.RejectedRecordException;
@@ -21,9 +21,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The benchmark's bare baseline: a plain KafkaConsumer → parse and validate → ILP/HTTP loop on
- * the same data, with no Flink, no dedup, no checkpoints and no Kafka output. It drains a topic
- * and prints events/s, so the pipeline's figures can be read as a ratio to it.
+ * The benchmark's bare baseline: a plain KafkaConsumer → parse and validate → ILP/HTTP loop on the
+ * same data, with no Flink, no dedup, no checkpoints and no Kafka output. It drains a topic and
+ * prints events/s, so the pipeline's figures can be read as a ratio to it.
  *
  * <pre>
  * BareBaseline --bootstrap-servers localhost:9092 --topic raw_telemetry --events 5000000
@@ -48,23 +48,47 @@ public final class BareBaseline {
       }
       a.put(args[i].substring(2), args[i + 1]);
     }
-    Result r = run(a.getOrDefault("bootstrap-servers", "localhost:9092"),
-        a.getOrDefault("topic", "raw_telemetry"), Long.parseLong(a.getOrDefault("events", "1000000")),
-        Integer.parseInt(a.getOrDefault("threads", "1")),
-        a.getOrDefault("questdb-host", "localhost"),
-        Integer.parseInt(a.getOrDefault("questdb-http-port", "9000")),
-        a.getOrDefault("table", "baseline_readings"));
-    System.out.printf("baseline threads=%d events=%d stored=%d rejected=%d elapsed=%.1fs rate=%.0f/s%n",
-        r.threads(), r.events(), r.stored(), r.rejected(), r.elapsed().toMillis() / 1000.0,
+    Result r =
+        run(
+            a.getOrDefault("bootstrap-servers", "localhost:9092"),
+            a.getOrDefault("topic", "raw_telemetry"),
+            Long.parseLong(a.getOrDefault("events", "1000000")),
+            Integer.parseInt(a.getOrDefault("threads", "1")),
+            a.getOrDefault("questdb-host", "localhost"),
+            Integer.parseInt(a.getOrDefault("questdb-http-port", "9000")),
+            a.getOrDefault("table", "baseline_readings"));
+    System.out.printf(
+        "baseline threads=%d events=%d stored=%d rejected=%d elapsed=%.1fs rate=%.0f/s%n",
+        r.threads(),
+        r.events(),
+        r.stored(),
+        r.rejected(),
+        r.elapsed().toMillis() / 1000.0,
         r.eventsPerSecond());
   }
 
   /** Drains {@code events} records of the topic with {@code threads} consumer/writer pairs. */
-  public static Result run(String bootstrap, String topic, long events, int threads,
-      String questDbHost, int questDbPort, String table) throws Exception {
+  public static Result run(
+      String bootstrap,
+      String topic,
+      long events,
+      int threads,
+      String questDbHost,
+      int questDbPort,
+      String table)
+      throws Exception {
     TelemetryJobOptions defaults = TelemetryJobOptions.defaults();
-    QuestDbSettings questDb = new QuestDbSettings(questDbHost, questDbPort, table, 50_000,
-        Duration.ofMillis(250), Duration.ofMinutes(1), "", "", "");
+    QuestDbSettings questDb =
+        new QuestDbSettings(
+            questDbHost,
+            questDbPort,
+            table,
+            50_000,
+            Duration.ofMillis(250),
+            Duration.ofMinutes(1),
+            "",
+            "",
+            "");
     QuestDbTable.exec(questDb, QuestDbTable.createTableSql(table));
     AtomicLong consumed = new AtomicLong();
     AtomicLong stored = new AtomicLong();
@@ -74,14 +98,29 @@ public final class BareBaseline {
     long start = System.nanoTime();
     for (int t = 0; t < threads; t++) {
       int index = t;
-      Thread worker = new Thread(() -> {
-        try {
-          drain(bootstrap, topic, index, threads, events, consumed, stored, rejected, questDb,
-              new EventValidator(defaults.maxEventAge(), defaults.maxFutureSkew(), defaults.sensorRanges()));
-        } catch (Exception e) {
-          failures.add(e);
-        }
-      }, "baseline-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  drain(
+                      bootstrap,
+                      topic,
+                      index,
+                      threads,
+                      events,
+                      consumed,
+                      stored,
+                      rejected,
+                      questDb,
+                      new EventValidator(
+                          defaults.maxEventAge(),
+                          defaults.maxFutureSkew(),
+                          defaults.sensorRanges()));
+                } catch (Exception e) {
+                  failures.add(e);
+                }
+              },
+              "baseline-" + t);
       worker.start();
       workers.add(worker);
     }
@@ -91,13 +130,25 @@ public final class BareBaseline {
     if (!failures.isEmpty()) {
       throw new IllegalStateException("baseline worker failed", failures.get(0));
     }
-    return new Result(consumed.get(), stored.get(), rejected.get(),
-        Duration.ofNanos(System.nanoTime() - start), threads);
+    return new Result(
+        consumed.get(),
+        stored.get(),
+        rejected.get(),
+        Duration.ofNanos(System.nanoTime() - start),
+        threads);
   }
 
   /** Reads partitions {@code p % threads == worker} from the start: no group, no rebalancing. */
-  private static void drain(String bootstrap, String topic, int worker, int threads, long events,
-      AtomicLong consumed, AtomicLong stored, AtomicLong rejected, QuestDbSettings questDb,
+  private static void drain(
+      String bootstrap,
+      String topic,
+      int worker,
+      int threads,
+      long events,
+      AtomicLong consumed,
+      AtomicLong stored,
+      AtomicLong rejected,
+      QuestDbSettings questDb,
       EventValidator validator) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -106,11 +157,16 @@ public final class BareBaseline {
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-         Sender sender = Sender.builder(Sender.Transport.HTTP).address(questDb.address())
-             .disableAutoFlush().build()) {
-      List<TopicPartition> mine = consumer.partitionsFor(topic).stream()
-          .filter(info -> info.partition() % threads == worker)
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
+        Sender sender =
+            Sender.builder(Sender.Transport.HTTP)
+                .address(questDb.address())
+                .disableAutoFlush()
+                .build()) {
+      List<TopicPartition> mine =
+          consumer.partitionsFor(topic).stream()
+              .filter(info -> info.partition() % threads == worker)
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
       consumer.assign(mine);
       consumer.seekToBeginning(mine);
       int pending = 0;
@@ -119,10 +175,16 @@ public final class BareBaseline {
           consumed.incrementAndGet();
           try {
             TelemetryReading r = validator.validate(record.value(), System.currentTimeMillis());
-            sender.table(questDb.table()).symbol("site_id", r.siteId).symbol("asset_id", r.assetId)
-                .symbol("sensor_id", r.sensorId).symbol("sensor_type", r.sensorType)
-                .symbol("unit", r.unit).symbol("quality_flag", r.qualityFlag)
-                .symbol("source", r.source).doubleColumn("value", r.value)
+            sender
+                .table(questDb.table())
+                .symbol("site_id", r.siteId)
+                .symbol("asset_id", r.assetId)
+                .symbol("sensor_id", r.sensorId)
+                .symbol("sensor_type", r.sensorType)
+                .symbol("unit", r.unit)
+                .symbol("quality_flag", r.qualityFlag)
+                .symbol("source", r.source)
+                .doubleColumn("value", r.value)
                 .stringColumn("event_id", r.eventId)
                 .at(r.timestamp, ChronoUnit.MILLIS);
             pending++;

@@ -20,21 +20,32 @@ class BareBaselineIT {
   @Test
   void drainsEveryRecordStoringValidOnesAndCountingRejectedOnes() throws Exception {
     PipelineFixture fx = new PipelineFixture("baseline");
-    long base = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(fx.readings(0, 200, 20, base, "site-b", "RPM"));
+    long base =
+        Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+    List<ProducerRecord<byte[], byte[]>> records =
+        new ArrayList<>(fx.readings(0, 200, 20, base, "site-b", "RPM"));
     for (int i = 0; i < 50; i++) {
       records.add(fx.raw("bad", "{not json " + i));
     }
     fx.produce(records);
 
-    BareBaseline.Result r = BareBaseline.run(RealServers.kafka().bootstrapServers(), fx.rawTopic,
-        4_050, 2, fx.questDb().host(), fx.questDb().httpPort(), fx.table);
+    BareBaseline.Result r =
+        BareBaseline.run(
+            RealServers.kafka().bootstrapServers(),
+            fx.rawTopic,
+            4_050,
+            2,
+            fx.questDb().host(),
+            fx.questDb().httpPort(),
+            fx.table);
 
     assertThat(r.events()).isEqualTo(4_050);
     assertThat(r.stored()).isEqualTo(4_000);
     assertThat(r.rejected()).isEqualTo(50);
     assertThat(r.eventsPerSecond()).isPositive();
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
         .until(() -> fx.questDb().count("SELECT count() FROM " + fx.table) == 4_000);
   }
 }

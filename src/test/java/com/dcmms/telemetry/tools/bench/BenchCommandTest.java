@@ -12,9 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code bench/run} behaves like a tool: help and version anywhere; bad options and a missing
- * service JAR are one line with exit status 2 before any server starts (it starts its own
- * servers, so none can be unreachable); only a failed verification fails the run (1), a missed
- * target does not.
+ * service JAR are one line with exit status 2 before any server starts (it starts its own servers,
+ * so none can be unreachable); only a failed verification fails the run (1), a missed target does
+ * not.
  */
 class BenchCommandTest {
   private static final String NL = System.lineSeparator();
@@ -24,12 +24,15 @@ class BenchCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--help", "-h", "--smoke --help", "--help --soak --smoke", "--speed 3 -h"})
+  @ValueSource(
+      strings = {"--help", "-h", "--smoke --help", "--help --soak --smoke", "--speed 3 -h"})
   void helpAnywhereListsTheOptions(String args) {
     ToolRun r = run(args.split(" "));
     assertThat(r.status()).isEqualTo(Cli.OK);
-    assertThat(r.out()).startsWith("Usage: bench/run [--smoke | --soak [--faults]] [options]" + NL)
-        .contains("--smoke", "--soak", "--faults", "--version").doesNotContain("--servers-classpath");
+    assertThat(r.out())
+        .startsWith("Usage: bench/run [--smoke | --soak [--faults]] [options]" + NL)
+        .contains("--smoke", "--soak", "--faults", "--version")
+        .doesNotContain("--servers-classpath");
     assertThat(r.err()).isEmpty();
   }
 
@@ -46,19 +49,34 @@ class BenchCommandTest {
   void badOptionsAreOneLineWithExitStatusTwo() {
     ToolRun r = run("--servers-classpath", "cp", "--smoke", "--soak");
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("bench: --smoke and --soak exclude each other; shorten a soak with --duration "
-        + "and --window (run bench/run --help for the options)" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "bench: --smoke and --soak exclude each other; shorten a soak with --duration "
+                + "and --window (run bench/run --help for the options)"
+                + NL);
     assertThat(r.out()).isEmpty();
   }
 
   @Test
   void aMissingServiceJarIsExitStatusTwoBeforeAnythingStarts(@TempDir Path dir) {
     Path jar = dir.resolve("quarkus-run.jar");
-    ToolRun r = run("--servers-classpath", "cp", "--smoke", "--out", dir.resolve("out").toString(),
-        "--service-jar", jar.toString());
+    ToolRun r =
+        run(
+            "--servers-classpath",
+            "cp",
+            "--smoke",
+            "--out",
+            dir.resolve("out").toString(),
+            "--service-jar",
+            jar.toString());
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("bench: no service JAR at " + jar + "; build it with ./mvnw package -DskipTests "
-        + "(run bench/run --help for the options)" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "bench: no service JAR at "
+                + jar
+                + "; build it with ./mvnw package -DskipTests "
+                + "(run bench/run --help for the options)"
+                + NL);
     assertThat(dir.resolve("out")).as("nothing started").doesNotExist();
   }
 
@@ -72,6 +90,7 @@ class BenchCommandTest {
     table.verify("restart: verify: exact readings, records and dead letters", false);
     assertThat(table.exitStatus()).isEqualTo(Cli.FAILED);
     assertThat(table.text())
-        .containsPattern("restart: verify: exact readings, records and dead letters +FAIL +PASS +MISSED");
+        .containsPattern(
+            "restart: verify: exact readings, records and dead letters +FAIL +PASS +MISSED");
   }
 }

@@ -31,8 +31,10 @@ import java.util.Objects;
 final class BenchRig {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BenchOptions o;
+
   /** Completed checkpoints the service keeps listing: a minute of them at a one-second interval. */
   static final int CHECKPOINT_HISTORY = 60;
+
   private final Http http = new Http();
   private Duration interval;
   private String kafka;
@@ -43,7 +45,10 @@ final class BenchRig {
   /** One look at the service while a load runs; {@code sample} is null when it did not answer. */
   record Tick(long atMillis, long rssBytes, Sample sample) {}
 
-  /** A load test's JSON report and the service's ticks from its start to its end (verification included). */
+  /**
+   * A load test's JSON report and the service's ticks from its start to its end (verification
+   * included).
+   */
   record Loaded(JsonNode report, long startMillis, List<Tick> ticks) {
     List<Sample> samples() {
       return ticks.stream().map(Tick::sample).filter(Objects::nonNull).toList();
@@ -82,11 +87,25 @@ final class BenchRig {
     questDbPg = ports[2];
     Path data = o.out().resolve("servers-data");
     deleteTree(data);
-    List<String> cmd = List.of(ChildProcess.java(), "-Xmx2g", "-Ddev.demo.rate=0", "-Ddev.kafka.port=" + kafkaPort,
-        "-Ddev.questdb.http-port=" + questDbHttp, "-Ddev.questdb.pg-port=" + questDbPg,
-        "-cp", o.serversClasspath(), DevServersMain.class.getName(), data.toString());
-    ChildProcess servers = ChildProcess.start("servers", cmd, Map.of(), o.out().resolve("servers.log"),
-        line -> line.startsWith(DevServersMain.READY));
+    List<String> cmd =
+        List.of(
+            ChildProcess.java(),
+            "-Xmx2g",
+            "-Ddev.demo.rate=0",
+            "-Ddev.kafka.port=" + kafkaPort,
+            "-Ddev.questdb.http-port=" + questDbHttp,
+            "-Ddev.questdb.pg-port=" + questDbPg,
+            "-cp",
+            o.serversClasspath(),
+            DevServersMain.class.getName(),
+            data.toString());
+    ChildProcess servers =
+        ChildProcess.start(
+            "servers",
+            cmd,
+            Map.of(),
+            o.out().resolve("servers.log"),
+            line -> line.startsWith(DevServersMain.READY));
     servers.awaitReady(Duration.ofMinutes(3));
     kafka = "127.0.0.1:" + kafkaPort;
     say("Kafka %s and QuestDB http %d / pg %d are up", kafka, questDbHttp, questDbPg);
@@ -120,13 +139,19 @@ final class BenchRig {
     cmd.addAll(List.of("-jar", o.serviceJar().toString()));
     cmd.removeIf(String::isEmpty);
     long start = System.nanoTime();
-    ChildProcess service = ChildProcess.start("service", cmd, env, o.out().resolve("service.log"),
-        line -> line.contains("Listening on"));
+    ChildProcess service =
+        ChildProcess.start(
+            "service",
+            cmd,
+            env,
+            o.out().resolve("service.log"),
+            line -> line.contains("Listening on"));
     service.awaitReady(Duration.ofMinutes(2));
     serviceUrl = "http://127.0.0.1:" + port;
     this.interval = interval;
-    say("service started in %.1f s (parallelism %d, checkpoints every %s)", (System.nanoTime() - start) / 1e9,
-        o.parallelism(), BenchOptions.span(interval));
+    say(
+        "service started in %.1f s (parallelism %d, checkpoints every %s)",
+        (System.nanoTime() - start) / 1e9, o.parallelism(), BenchOptions.span(interval));
     return service;
   }
 
@@ -139,8 +164,9 @@ final class BenchRig {
     service.restart(Map.of("CHECKPOINT_INTERVAL_MS", Long.toString(interval.toMillis())));
     service.awaitReady(Duration.ofMinutes(2));
     this.interval = interval;
-    say("service restarted from its savepoint in %.1f s (checkpoints every %s)", (System.nanoTime() - start) / 1e9,
-        BenchOptions.span(interval));
+    say(
+        "service restarted from its savepoint in %.1f s (checkpoints every %s)",
+        (System.nanoTime() - start) / 1e9, BenchOptions.span(interval));
   }
 
   /** The job's state as {@code /api/pipeline} tells it, null when the service does not answer. */
@@ -152,7 +178,10 @@ final class BenchRig {
     }
   }
 
-  /** Waits until the service's job runs (without a drain before it, the load must not race the job's start). */
+  /**
+   * Waits until the service's job runs (without a drain before it, the load must not race the job's
+   * start).
+   */
   void awaitRunning(ChildProcess service, Duration timeout) throws InterruptedException {
     ServiceSource source = serviceSource();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -164,30 +193,39 @@ final class BenchRig {
       }
       Thread.sleep(o.sampleEvery().toMillis()); // a polling period
     }
-    throw new IllegalStateException("the service's job was not RUNNING within " + timeout.toSeconds() + " s");
+    throw new IllegalStateException(
+        "the service's job was not RUNNING within " + timeout.toSeconds() + " s");
   }
 
   /**
-   * Waits until QuestDB has applied every committed WAL transaction of {@code table}: rows the
-   * sink wrote are committed at once but applied later, and a drain's backlog must not land on
-   * the next phase's figures. Returns the seconds it took.
+   * Waits until QuestDB has applied every committed WAL transaction of {@code table}: rows the sink
+   * wrote are committed at once but applied later, and a drain's backlog must not land on the next
+   * phase's figures. Returns the seconds it took.
    */
-  double awaitQuestDbApplied(String table, Duration timeout) throws IOException, InterruptedException {
+  double awaitQuestDbApplied(String table, Duration timeout)
+      throws IOException, InterruptedException {
     QuestDbClient questDb = new QuestDbClient("http://127.0.0.1:" + questDbHttp);
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
-    String sql = "SELECT writerTxn, sequencerTxn, suspended FROM wal_tables() WHERE name = '" + table + "'";
+    String sql =
+        "SELECT writerTxn, sequencerTxn, suspended FROM wal_tables() WHERE name = '" + table + "'";
     while (true) {
       JsonNode rows = questDb.query(sql);
       if (rows.size() == 1 && rows.get(0).get(2).asBoolean()) {
-        throw new IllegalStateException("QuestDB suspended the WAL of " + table + "; see the servers' log");
+        throw new IllegalStateException(
+            "QuestDB suspended the WAL of " + table + "; see the servers' log");
       }
       if (rows.size() == 1 && rows.get(0).get(0).asLong() >= rows.get(0).get(1).asLong()) {
         return (System.nanoTime() - start) / 1e9;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("QuestDB had not applied the WAL of " + table + " after "
-            + timeout.toSeconds() + " s: " + rows);
+        throw new IllegalStateException(
+            "QuestDB had not applied the WAL of "
+                + table
+                + " after "
+                + timeout.toSeconds()
+                + " s: "
+                + rows);
       }
       Thread.sleep(500); // a polling period
     }
@@ -204,13 +242,16 @@ final class BenchRig {
     JsonNode[] result = new JsonNode[1];
     Exception[] failure = new Exception[1];
     Duration stall = faults == null ? Duration.ZERO : faults.longestStall();
-    Thread load = new Thread(() -> {
-      try {
-        result[0] = loadTest(name, 0, o.duration(), o.rate(), 0, true, stall);
-      } catch (Exception e) {
-        failure[0] = e;
-      }
-    }, "bench-load");
+    Thread load =
+        new Thread(
+            () -> {
+              try {
+                result[0] = loadTest(name, 0, o.duration(), o.rate(), 0, true, stall);
+              } catch (Exception e) {
+                failure[0] = e;
+              }
+            },
+            "bench-load");
     long startMillis = System.currentTimeMillis();
     load.start();
     if (faults != null) {
@@ -238,14 +279,37 @@ final class BenchRig {
    * As above; {@code eventRate} > 0 makes the events a backlog recorded at that rate; the
    * verification waits past a {@code stall} of the outputs (a fault's) before it judges them.
    */
-  JsonNode loadTest(String name, long events, Duration duration, double rate, double eventRate,
-      boolean verify, Duration stall) throws IOException, InterruptedException {
+  JsonNode loadTest(
+      String name,
+      long events,
+      Duration duration,
+      double rate,
+      double eventRate,
+      boolean verify,
+      Duration stall)
+      throws IOException, InterruptedException {
     Path report = o.out().resolve(name + ".json");
-    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka,
-        "--questdb-url", "http://127.0.0.1:" + questDbHttp, "--rate", Double.toString(rate),
-        "--workers", "2", "--sites", Integer.toString(o.sites()), "--assets", Integer.toString(o.assets()),
-        "--sensors", Integer.toString(o.sensors()), "--report-json", report.toString(),
-        "--seed", "20261125"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap-servers",
+                kafka,
+                "--questdb-url",
+                "http://127.0.0.1:" + questDbHttp,
+                "--rate",
+                Double.toString(rate),
+                "--workers",
+                "2",
+                "--sites",
+                Integer.toString(o.sites()),
+                "--assets",
+                Integer.toString(o.assets()),
+                "--sensors",
+                Integer.toString(o.sensors()),
+                "--report-json",
+                report.toString(),
+                "--seed",
+                "20261125"));
     if (eventRate > 0) {
       args.addAll(List.of("--event-rate", Double.toString(eventRate)));
     } else {
@@ -259,8 +323,13 @@ final class BenchRig {
     if (verify) {
       // Outputs unchanged this long count as settled: past a checkpoint, and past a fault's stall.
       Duration settle = interval.plusSeconds(5).plus(stall);
-      args.addAll(List.of("--verify", "--settle", settle.toMillis() + "ms",
-          "--verify-timeout", Duration.ofMinutes(3).plus(stall).toMillis() + "ms"));
+      args.addAll(
+          List.of(
+              "--verify",
+              "--settle",
+              settle.toMillis() + "ms",
+              "--verify-timeout",
+              Duration.ofMinutes(3).plus(stall).toMillis() + "ms"));
     }
     // A failed run throws with its cause; a failed verification is in the report.
     try {

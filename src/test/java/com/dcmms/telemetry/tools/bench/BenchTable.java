@@ -5,9 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The benchmark's one table: each figure with its target, its ratio to the baseline and a verdict. */
+/**
+ * The benchmark's one table: each figure with its target, its ratio to the baseline and a verdict.
+ */
 final class BenchTable {
-  /** One figure; {@code target} and {@code ratio} may be empty, {@code met} null when there is no target. */
+  /**
+   * One figure; {@code target} and {@code ratio} may be empty, {@code met} null when there is no
+   * target.
+   */
   record Row(String figure, String value, String target, String ratio, Boolean met) {
     String verdict() {
       return met == null ? "" : met ? "met" : "MISSED";
@@ -31,15 +36,18 @@ final class BenchTable {
   }
 
   /**
-   * A verification of the data (exactly the expected readings, records and dead letters): unlike
-   * a missed target, its failure fails the run.
+   * A verification of the data (exactly the expected readings, records and dead letters): unlike a
+   * missed target, its failure fails the run.
    */
   void verify(String figure, boolean passed) {
     check(figure, passed ? "PASS" : "FAIL", "PASS", "", passed);
     failedVerifications += passed ? 0 : 1;
   }
 
-  /** {@link Cli#FAILED} when a verification failed, else {@link Cli#OK}: a missed target is a figure, not a failure. */
+  /**
+   * {@link Cli#FAILED} when a verification failed, else {@link Cli#OK}: a missed target is a
+   * figure, not a failure.
+   */
   int exitStatus() {
     return failedVerifications > 0 ? Cli.FAILED : Cli.OK;
   }
@@ -61,19 +69,31 @@ final class BenchTable {
       w[3] = Math.max(w[3], r.ratio().length());
     }
     String f = "%-" + w[0] + "s  %" + w[1] + "s  %-" + w[2] + "s  %" + w[3] + "s  %s%n";
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, f, "figure", "value", "target", "vs baseline", ""));
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(Locale.ROOT, f, "figure", "value", "target", "vs baseline", ""));
     for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, f, r.figure(), r.value(), r.target(), r.ratio(), r.verdict()));
+      sb.append(
+          String.format(Locale.ROOT, f, r.figure(), r.value(), r.target(), r.ratio(), r.verdict()));
     }
     return sb.toString();
   }
 
   String markdown() {
-    StringBuilder sb = new StringBuilder("| figure | value | target | vs baseline | |\n|---|---:|---|---:|---|\n");
+    StringBuilder sb =
+        new StringBuilder("| figure | value | target | vs baseline | |\n|---|---:|---|---:|---|\n");
     for (Row r : rows) {
-      sb.append("| ").append(r.figure()).append(" | ").append(r.value()).append(" | ")
-          .append(r.target()).append(" | ").append(r.ratio()).append(" | ")
-          .append(r.met() == null ? "" : r.met() ? "met" : "**missed**").append(" |\n");
+      sb.append("| ")
+          .append(r.figure())
+          .append(" | ")
+          .append(r.value())
+          .append(" | ")
+          .append(r.target())
+          .append(" | ")
+          .append(r.ratio())
+          .append(" | ")
+          .append(r.met() == null ? "" : r.met() ? "met" : "**missed**")
+          .append(" |\n");
     }
     return sb.toString();
   }

@@ -5,7 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
-/** CPU used since it was made by the service (or this JVM) and by the servers, in cores and in µs per event. */
+/**
+ * CPU used since it was made by the service (or this JVM) and by the servers, in cores and in µs
+ * per event.
+ */
 final class CpuShare {
   private final DoubleSupplier subject;
   private final ChildProcess servers;
@@ -24,7 +27,10 @@ final class CpuShare {
     this(service::cpuSeconds, servers);
   }
 
-  /** This JVM's CPU (the bare baseline's loop runs here, and nothing else while it does) and the servers'. */
+  /**
+   * This JVM's CPU (the bare baseline's loop runs here, and nothing else while it does) and the
+   * servers'.
+   */
   static CpuShare ofThisJvm(ChildProcess servers) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -34,13 +40,21 @@ final class CpuShare {
   /** Cores: "service / servers of N". */
   String since() {
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return String.format(Locale.ROOT, "%.2f / %.2f of %d", subjectSeconds() / seconds, serversSeconds() / seconds,
+    return String.format(
+        Locale.ROOT,
+        "%.2f / %.2f of %d",
+        subjectSeconds() / seconds,
+        serversSeconds() / seconds,
         Runtime.getRuntime().availableProcessors());
   }
 
   /** µs per event, "subject / servers". */
   String perEvent(long events) {
-    return String.format(Locale.ROOT, "%.1f / %.1f", micros(subjectSeconds(), events), micros(serversSeconds(), events));
+    return String.format(
+        Locale.ROOT,
+        "%.1f / %.1f",
+        micros(subjectSeconds(), events),
+        micros(serversSeconds(), events));
   }
 
   double subjectMicrosPerEvent(long events) {

@@ -12,8 +12,10 @@ import java.util.List;
 final class Faults {
   /** How often the job's state is read after a kill: the time to RUNNING is a target in seconds. */
   private static final Duration STATE_EVERY = Duration.ofMillis(100);
+
   /** How often the lag is read until the pipeline caught up. */
   private static final Duration LAG_EVERY = Duration.ofMillis(500);
+
   /** Longest watch after a fault ended; a pipeline not caught up by then reads "never". */
   private static final Duration WATCH_LIMIT = Duration.ofMinutes(5);
 
@@ -30,7 +32,8 @@ final class Faults {
   private volatile Exception failure;
 
   /** {@code lagLimit}: the lag that counts as caught up. */
-  Faults(BenchRig rig, ChildProcess service, ChildProcess servers, List<Planned> plan, long lagLimit) {
+  Faults(
+      BenchRig rig, ChildProcess service, ChildProcess servers, List<Planned> plan, long lagLimit) {
     this.rig = rig;
     this.service = service;
     this.servers = servers;
@@ -38,7 +41,9 @@ final class Faults {
     this.lagLimit = lagLimit;
   }
 
-  /** How long a fault can hold the outputs still: the verification must not take that for the end. */
+  /**
+   * How long a fault can hold the outputs still: the verification must not take that for the end.
+   */
   Duration longestStall() {
     Duration longest = Duration.ZERO;
     for (Planned p : plan) {
@@ -50,26 +55,34 @@ final class Faults {
 
   /** On a thread of their own, so that the load's sampling goes on meanwhile. */
   void start(long loadStartMillis) {
-    thread = new Thread(() -> {
-      try {
-        for (Planned p : plan) {
-          long wait = loadStartMillis + p.at().toMillis() - System.currentTimeMillis();
-          if (wait > 0) {
-            Thread.sleep(wait); // until the fault's time
-          }
-          Recovery r = p.kind() == Recovery.Kind.SERVICE_KILLED ? kill() : questDbOutage(p.outage());
-          synchronized (recoveries) {
-            recoveries.add(r);
-          }
-          say("%s at %.0f s: %s after %s s, caught up after %s s, lag max %,d", r.kind().what,
-              (r.atMillis() - loadStartMillis) / 1000.0, r.kind().resumed,
-              Recovery.seconds(r.secondsAfterCleared(r.resumedAtMillis())),
-              Recovery.seconds(r.secondsAfterCleared(r.caughtUpAtMillis())), r.maxLag());
-        }
-      } catch (Exception e) {
-        failure = e;
-      }
-    }, "bench-faults");
+    thread =
+        new Thread(
+            () -> {
+              try {
+                for (Planned p : plan) {
+                  long wait = loadStartMillis + p.at().toMillis() - System.currentTimeMillis();
+                  if (wait > 0) {
+                    Thread.sleep(wait); // until the fault's time
+                  }
+                  Recovery r =
+                      p.kind() == Recovery.Kind.SERVICE_KILLED ? kill() : questDbOutage(p.outage());
+                  synchronized (recoveries) {
+                    recoveries.add(r);
+                  }
+                  say(
+                      "%s at %.0f s: %s after %s s, caught up after %s s, lag max %,d",
+                      r.kind().what,
+                      (r.atMillis() - loadStartMillis) / 1000.0,
+                      r.kind().resumed,
+                      Recovery.seconds(r.secondsAfterCleared(r.resumedAtMillis())),
+                      Recovery.seconds(r.secondsAfterCleared(r.caughtUpAtMillis())),
+                      r.maxLag());
+                }
+              } catch (Exception e) {
+                failure = e;
+              }
+            },
+            "bench-faults");
     thread.setDaemon(true);
     thread.start();
   }
@@ -103,7 +116,9 @@ final class Faults {
     return watch(Recovery.Kind.SERVICE_KILLED, at, at, polls, deadline);
   }
 
-  /** QuestDB stopped inside the dev servers for {@code outage}, on the same data and ports after. */
+  /**
+   * QuestDB stopped inside the dev servers for {@code outage}, on the same data and ports after.
+   */
   private Recovery questDbOutage(Duration outage) throws Exception {
     long at = System.currentTimeMillis();
     questDb("stop");
@@ -115,20 +130,27 @@ final class Faults {
     }
     questDb("start");
     long cleared = System.currentTimeMillis();
-    return watch(Recovery.Kind.QUESTDB_STOPPED, at, cleared, polls, cleared + WATCH_LIMIT.toMillis());
+    return watch(
+        Recovery.Kind.QUESTDB_STOPPED, at, cleared, polls, cleared + WATCH_LIMIT.toMillis());
   }
 
   /** A command on the dev servers' stdin, answered by one line (see DevServersMain). */
   private void questDb(String verb) throws Exception {
-    String answer = servers.ask("questdb " + verb, line -> line.startsWith("DEV-SERVERS QUESTDB")
-        || line.startsWith("DEV-SERVERS COMMAND FAILED"), Duration.ofMinutes(1));
+    String answer =
+        servers.ask(
+            "questdb " + verb,
+            line ->
+                line.startsWith("DEV-SERVERS QUESTDB")
+                    || line.startsWith("DEV-SERVERS COMMAND FAILED"),
+            Duration.ofMinutes(1));
     if (answer.startsWith("DEV-SERVERS COMMAND FAILED")) {
       throw new IllegalStateException("the dev servers could not " + verb + " QuestDB: " + answer);
     }
   }
 
   /** Full looks until the pipeline resumed and caught up, or the deadline. */
-  private Recovery watch(Recovery.Kind kind, long at, long cleared, List<Recovery.Poll> polls, long deadline)
+  private Recovery watch(
+      Recovery.Kind kind, long at, long cleared, List<Recovery.Poll> polls, long deadline)
       throws InterruptedException {
     Recovery r = Recovery.of(kind, at, cleared, polls, lagLimit);
     while (!r.recovered() && System.currentTimeMillis() < deadline) {
@@ -141,7 +163,8 @@ final class Faults {
 
   private Recovery.Poll look() throws InterruptedException {
     Sample s = BenchRig.trySample(rig.serviceSource());
-    return s == null ? new Recovery.Poll(System.currentTimeMillis(), null, -1, -1)
+    return s == null
+        ? new Recovery.Poll(System.currentTimeMillis(), null, -1, -1)
         : new Recovery.Poll(s.atMillis(), s.state(), s.recordsOut(), s.consumerLag());
   }
 }

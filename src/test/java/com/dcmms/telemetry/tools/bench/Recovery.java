@@ -3,9 +3,17 @@ package com.dcmms.telemetry.tools.bench;
 import java.util.List;
 import java.util.Locale;
 
-/** How the pipeline came back from one fault: when it resumed and caught up, and how far it lagged. */
-record Recovery(Kind kind, long atMillis, long clearedAtMillis, long resumedAtMillis, long caughtUpAtMillis,
-    long maxLag, long lagLimit) {
+/**
+ * How the pipeline came back from one fault: when it resumed and caught up, and how far it lagged.
+ */
+record Recovery(
+    Kind kind,
+    long atMillis,
+    long clearedAtMillis,
+    long resumedAtMillis,
+    long caughtUpAtMillis,
+    long maxLag,
+    long lagLimit) {
 
   /** The faults the benchmark injects. */
   enum Kind {
@@ -37,8 +45,12 @@ record Recovery(Kind kind, long atMillis, long clearedAtMillis, long resumedAtMi
   static Recovery of(Kind kind, long at, long clearedAt, List<Poll> polls, long lagLimit) {
     // The sink's rows when QuestDB came back (or, with no look during the outage, at the first
     // look after it): more than that means writes flow again.
-    long rowsBefore = polls.stream().filter(p -> p.atMillis() < clearedAt).mapToLong(Poll::recordsOut).max()
-        .orElse(polls.isEmpty() ? -1 : polls.get(0).recordsOut());
+    long rowsBefore =
+        polls.stream()
+            .filter(p -> p.atMillis() < clearedAt)
+            .mapToLong(Poll::recordsOut)
+            .max()
+            .orElse(polls.isEmpty() ? -1 : polls.get(0).recordsOut());
     long resumed = -1;
     long caughtUp = -1;
     long maxLag = -1;
@@ -47,7 +59,8 @@ record Recovery(Kind kind, long atMillis, long clearedAtMillis, long resumedAtMi
       if (p.atMillis() < clearedAt) {
         continue;
       }
-      boolean back = kind == Kind.SERVICE_KILLED ? "RUNNING".equals(p.state()) : p.recordsOut() > rowsBefore;
+      boolean back =
+          kind == Kind.SERVICE_KILLED ? "RUNNING".equals(p.state()) : p.recordsOut() > rowsBefore;
       if (resumed < 0 && back) {
         resumed = p.atMillis();
       }
@@ -78,18 +91,32 @@ record Recovery(Kind kind, long atMillis, long clearedAtMillis, long resumedAtMi
    * after that the pipeline resumed and caught up, and the most it lagged.
    */
   static String markdown(List<Recovery> faults, long runStartMillis) {
-    StringBuilder sb = new StringBuilder("| fault | at (s into the run) | over at (s) | resumed (s after it was over) "
-        + "| caught up (s after it was over) | lag max (records) |\n|---|---:|---:|---|---:|---:|\n");
+    StringBuilder sb =
+        new StringBuilder(
+            "| fault | at (s into the run) | over at (s) | resumed (s after it was over) "
+                + "| caught up (s after it was over) | lag max (records) |\n|---|---:|---:|---|---:|---:|\n");
     for (Recovery f : faults) {
-      sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s: %s | %s | %s |\n", f.kind().what,
-          (f.atMillis() - runStartMillis) / 1000.0, (f.clearedAtMillis() - runStartMillis) / 1000.0, f.kind().resumed,
-          seconds(f.secondsAfterCleared(f.resumedAtMillis())), seconds(f.secondsAfterCleared(f.caughtUpAtMillis())),
-          f.maxLag() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", f.maxLag())));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.1f | %.1f | %s: %s | %s | %s |\n",
+              f.kind().what,
+              (f.atMillis() - runStartMillis) / 1000.0,
+              (f.clearedAtMillis() - runStartMillis) / 1000.0,
+              f.kind().resumed,
+              seconds(f.secondsAfterCleared(f.resumedAtMillis())),
+              seconds(f.secondsAfterCleared(f.caughtUpAtMillis())),
+              f.maxLag() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", f.maxLag())));
     }
     long limit = faults.isEmpty() ? 0 : faults.get(0).lagLimit();
-    return sb.append(String.format(Locale.ROOT, "\nCaught up: Flink's pendingRecords of the source at most %,d "
-        + "records (one second of input); it counts what the source has not read, not what waits in Flink's "
-        + "network buffers. Lag max: the most it read from the fault on.\n", limit)).toString();
+    return sb.append(
+            String.format(
+                Locale.ROOT,
+                "\nCaught up: Flink's pendingRecords of the source at most %,d "
+                    + "records (one second of input); it counts what the source has not read, not what waits in Flink's "
+                    + "network buffers. Lag max: the most it read from the fault on.\n",
+                limit))
+        .toString();
   }
 
   static String seconds(double s) {

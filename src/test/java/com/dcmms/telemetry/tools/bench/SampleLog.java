@@ -9,9 +9,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The service's samples of one phase as CSV, a row per sample and a backpressure column per
- * task: a maximum in the table says how bad, this says which task and when (against the
- * checkpoints and GC log of the same run).
+ * The service's samples of one phase as CSV, a row per sample and a backpressure column per task: a
+ * maximum in the table says how bad, this says which task and when (against the checkpoints and GC
+ * log of the same run).
  */
 final class SampleLog {
   private SampleLog() {}
@@ -28,13 +28,15 @@ final class SampleLog {
    * seconds in.
    */
   static List<Sample> backpressureAfter(List<Sample> samples, long sinceMillis) {
-    return samples.stream().filter(s -> s.atMillis() >= sinceMillis + BACKPRESSURE_REACH_MILLIS).toList();
+    return samples.stream()
+        .filter(s -> s.atMillis() >= sinceMillis + BACKPRESSURE_REACH_MILLIS)
+        .toList();
   }
 
   /**
-   * The checkpoints that completed in a stretch, each once: {@code count} of the ids from
-   * {@code firstId} to {@code lastId} (the others failed, or left the service's list between two
-   * looks), their duration's P99 (nearest rank) and maximum.
+   * The checkpoints that completed in a stretch, each once: {@code count} of the ids from {@code
+   * firstId} to {@code lastId} (the others failed, or left the service's list between two looks),
+   * their duration's P99 (nearest rank) and maximum.
    */
   record Checkpoints(int count, long firstId, long lastId, long p99Ms, long maxMs) {}
 
@@ -56,16 +58,21 @@ final class SampleLog {
     }
     long[] sorted = durations.values().stream().mapToLong(Long::longValue).sorted().toArray();
     int p99 = (int) Math.ceil(0.99 * sorted.length) - 1;
-    return new Checkpoints(sorted.length, durations.firstKey(), durations.lastKey(), sorted[p99],
+    return new Checkpoints(
+        sorted.length,
+        durations.firstKey(),
+        durations.lastKey(),
+        sorted[p99],
         sorted[sorted.length - 1]);
   }
 
   /**
-   * Back-pressured time over a stretch, from each subtask's accumulated back-pressured time:
-   * {@code share} of the worst subtask over the whole stretch, and {@code worstWindowShare} of the
-   * worst subtask between two consecutive samples (starting {@code windowStartMillis}).
+   * Back-pressured time over a stretch, from each subtask's accumulated back-pressured time: {@code
+   * share} of the worst subtask over the whole stretch, and {@code worstWindowShare} of the worst
+   * subtask between two consecutive samples (starting {@code windowStartMillis}).
    */
-  record Backpressured(String subtask, double share, double worstWindowShare, long windowStartMillis) {}
+  record Backpressured(
+      String subtask, double share, double worstWindowShare, long windowStartMillis) {}
 
   /**
    * Backpressure over exactly {@code [fromMillis, toMillis]}, by the first and last samples in it
@@ -73,9 +80,14 @@ final class SampleLog {
    * average, nothing from before the stretch counts.
    */
   static Backpressured backpressured(List<Sample> samples, long fromMillis, long toMillis) {
-    List<Sample> in = samples.stream()
-        .filter(s -> s.atMillis() >= fromMillis && s.atMillis() <= toMillis && !s.backpressuredMs().isEmpty())
-        .toList();
+    List<Sample> in =
+        samples.stream()
+            .filter(
+                s ->
+                    s.atMillis() >= fromMillis
+                        && s.atMillis() <= toMillis
+                        && !s.backpressuredMs().isEmpty())
+            .toList();
     if (in.size() < 2) {
       return null;
     }
@@ -85,7 +97,8 @@ final class SampleLog {
     double share = 0;
     for (Map.Entry<String, Double> e : last.backpressuredMs().entrySet()) {
       Double before = first.backpressuredMs().get(e.getKey());
-      double s = before == null ? 0 : (e.getValue() - before) / (last.atMillis() - first.atMillis());
+      double s =
+          before == null ? 0 : (e.getValue() - before) / (last.atMillis() - first.atMillis());
       if (s >= share) {
         worst = e.getKey();
         share = s;
@@ -108,27 +121,43 @@ final class SampleLog {
     return new Backpressured(worst, share, window, windowStart);
   }
 
-  /** Where and when the highest backpressure was, and how many samples reached {@code threshold}. */
+  /**
+   * Where and when the highest backpressure was, and how many samples reached {@code threshold}.
+   */
   record Peak(String task, double share, long atMillis, long samplesAtThreshold, long samples) {}
 
   static String csv(long startMillis, List<BenchRig.Tick> ticks) {
     TreeSet<String> tasks = new TreeSet<>();
-    ticks.stream().map(BenchRig.Tick::sample).filter(Objects::nonNull)
+    ticks.stream()
+        .map(BenchRig.Tick::sample)
+        .filter(Objects::nonNull)
         .forEach(s -> tasks.addAll(s.backpressure().keySet()));
-    StringBuilder sb = new StringBuilder(
-        "seconds,rss_mb,state,records_in,records_out,checkpoint_ms,checkpoint_bytes,consumer_lag");
+    StringBuilder sb =
+        new StringBuilder(
+            "seconds,rss_mb,state,records_in,records_out,checkpoint_ms,checkpoint_bytes,consumer_lag");
     tasks.forEach(t -> sb.append(',').append(quoted("backpressure " + t)));
     sb.append('\n');
     for (BenchRig.Tick t : ticks) {
-      sb.append(String.format(Locale.ROOT, "%.1f,%d", (t.atMillis() - startMillis) / 1000.0, t.rssBytes() >> 20));
+      sb.append(
+          String.format(
+              Locale.ROOT, "%.1f,%d", (t.atMillis() - startMillis) / 1000.0, t.rssBytes() >> 20));
       Sample s = t.sample();
       if (s == null) { // the service did not answer this time
         sb.append(",UNREACHABLE,,,,,").append(",".repeat(tasks.size())).append('\n');
         continue;
       }
-      sb.append(',').append(quoted(s.state())).append(',').append(s.recordsIn()).append(',').append(s.recordsOut())
-          .append(',').append(s.checkpointDurationMs()).append(',').append(s.checkpointSizeBytes())
-          .append(',').append(s.consumerLag());
+      sb.append(',')
+          .append(quoted(s.state()))
+          .append(',')
+          .append(s.recordsIn())
+          .append(',')
+          .append(s.recordsOut())
+          .append(',')
+          .append(s.checkpointDurationMs())
+          .append(',')
+          .append(s.checkpointSizeBytes())
+          .append(',')
+          .append(s.consumerLag());
       for (String task : tasks) {
         Double share = s.backpressure().get(task);
         sb.append(',').append(share == null ? "" : String.format(Locale.ROOT, "%.4f", share));

@@ -26,13 +26,17 @@ class SoakReportTest {
     assertThat(o.rate()).isEqualTo(10_000);
     assertThat(o.parallelism()).isEqualTo(8);
     assertThat(o.out()).isEqualTo(Path.of("target/soak"));
-    assertThat(o.describe()).startsWith("soak: 10,000 events/s for 1800 s, the first and last 300 s compared");
+    assertThat(o.describe())
+        .startsWith("soak: 10,000 events/s for 1800 s, the first and last 300 s compared");
   }
 
   @Test
   void refusesOverlappingWindowsAWindowWithoutSoakAndSmokeWithSoak() {
-    assertThatThrownBy(() -> BenchOptions.parse("--soak", "--servers-classpath", "cp", "--duration", "2m",
-        "--window", "61s")).hasMessageContaining("at most half of --duration");
+    assertThatThrownBy(
+            () ->
+                BenchOptions.parse(
+                    "--soak", "--servers-classpath", "cp", "--duration", "2m", "--window", "61s"))
+        .hasMessageContaining("at most half of --duration");
     assertThatThrownBy(() -> BenchOptions.parse("--servers-classpath", "cp", "--window", "30s"))
         .hasMessageContaining("--window is for --soak only");
     assertThatThrownBy(() -> BenchOptions.parse("--soak", "--smoke", "--servers-classpath", "cp"))
@@ -41,7 +45,9 @@ class SoakReportTest {
 
   @Test
   void comparesTheFirstAndLastWindowAndLeavesTheMiddleOut() {
-    SoakReport report = SoakReport.compare("t", recorded(), START, Duration.ofSeconds(60), Duration.ofSeconds(10), 2_000);
+    SoakReport report =
+        SoakReport.compare(
+            "t", recorded(), START, Duration.ofSeconds(60), Duration.ofSeconds(10), 2_000);
 
     SoakReport.Row rss = row(report, "service RSS, max");
     assertThat(rss.first()).isEqualTo(100 * MB);
@@ -52,12 +58,15 @@ class SoakReportTest {
     assertThat(checkpoint.last()).isEqualTo(400);
     assertThat(checkpoint.limit()).isEqualTo(320); // 100 x 1.2 + 200 ms
     assertThat(checkpoint.flat()).isFalse();
-    assertThat(row(report, "checkpoint duration, avg").first()).isEqualTo(100); // -1 (none yet) left out
+    assertThat(row(report, "checkpoint duration, avg").first())
+        .isEqualTo(100); // -1 (none yet) left out
     assertThat(row(report, "QuestDB-visible latency P50").first()).isEqualTo(50);
     assertThat(row(report, "QuestDB-visible latency P99").last()).isEqualTo(90);
-    assertThat(row(report, "consumer lag, max (records)").slack()).isEqualTo(2_000); // one second of input
+    assertThat(row(report, "consumer lag, max (records)").slack())
+        .isEqualTo(2_000); // one second of input
     assertThat(row(report, "read-committed latency P99").verdict()).isEqualTo("no data");
-    assertThat(report.growing()).isEqualTo(4); // checkpoint avg and max, and the unmeasured read-committed rows
+    assertThat(report.growing())
+        .isEqualTo(4); // checkpoint avg and max, and the unmeasured read-committed rows
   }
 
   @Test
@@ -67,27 +76,43 @@ class SoakReportTest {
     assertThat(o.killAt()).isEqualTo(Duration.ofMinutes(10));
     assertThat(o.outageAt()).isEqualTo(Duration.ofMinutes(20));
     assertThat(o.questDbOutage()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(o.describe()).startsWith("soak: 10,000 events/s for 1800 s, the first and last 300 s compared, the "
-        + "service killed (kill -9) at 600 s and QuestDB stopped for 60 s at 1200 s; service parallelism 8, "
-        + "checkpoints every 1 s,");
+    assertThat(o.describe())
+        .startsWith(
+            "soak: 10,000 events/s for 1800 s, the first and last 300 s compared, the "
+                + "service killed (kill -9) at 600 s and QuestDB stopped for 60 s at 1200 s; service parallelism 8, "
+                + "checkpoints every 1 s,");
     assertThat(BenchOptions.parse("--soak", "--servers-classpath", "cp").checkpointInterval())
         .isEqualTo(Duration.ofSeconds(10));
-    assertThatThrownBy(() -> BenchOptions.parse("--soak", "--faults", "--servers-classpath", "cp", "--duration", "3m",
-        "--window", "30s", "--questdb-outage", "61s")).hasMessageContaining("at most a third of --duration");
+    assertThatThrownBy(
+            () ->
+                BenchOptions.parse(
+                    "--soak",
+                    "--faults",
+                    "--servers-classpath",
+                    "cp",
+                    "--duration",
+                    "3m",
+                    "--window",
+                    "30s",
+                    "--questdb-outage",
+                    "61s"))
+        .hasMessageContaining("at most a third of --duration");
   }
 
   @Test
   void aKilledServiceResumesWhenItsJobRunsAndCatchesUpWhenItsLagIsWithinOneSecondOfInput() {
     long kill = START + 600_000;
-    List<Recovery.Poll> polls = List.of(
-        new Recovery.Poll(kill + 100, null, -1, -1), // not up yet
-        new Recovery.Poll(kill + 5_000, "CREATED", -1, -1),
-        new Recovery.Poll(kill + 8_200, "RUNNING", -1, -1),
-        new Recovery.Poll(kill + 8_700, "RUNNING", 10, -1), // no fetch yet: lag unknown
-        new Recovery.Poll(kill + 9_200, "RUNNING", 900, 95_000),
-        new Recovery.Poll(kill + 12_000, "RUNNING", 40_000, 30_000),
-        new Recovery.Poll(kill + 15_100, "RUNNING", 90_000, 1_500),
-        new Recovery.Poll(kill + 15_600, "RUNNING", 95_000, 200_000)); // after it caught up: not counted
+    List<Recovery.Poll> polls =
+        List.of(
+            new Recovery.Poll(kill + 100, null, -1, -1), // not up yet
+            new Recovery.Poll(kill + 5_000, "CREATED", -1, -1),
+            new Recovery.Poll(kill + 8_200, "RUNNING", -1, -1),
+            new Recovery.Poll(kill + 8_700, "RUNNING", 10, -1), // no fetch yet: lag unknown
+            new Recovery.Poll(kill + 9_200, "RUNNING", 900, 95_000),
+            new Recovery.Poll(kill + 12_000, "RUNNING", 40_000, 30_000),
+            new Recovery.Poll(kill + 15_100, "RUNNING", 90_000, 1_500),
+            new Recovery.Poll(
+                kill + 15_600, "RUNNING", 95_000, 200_000)); // after it caught up: not counted
 
     Recovery r = Recovery.of(Recovery.Kind.SERVICE_KILLED, kill, kill, polls, 2_000);
 
@@ -102,37 +127,53 @@ class SoakReportTest {
   void questDbResumesWhenTheSinksRowsMoveAgainAfterItsRestart() {
     long stop = START + 1_200_000;
     long back = stop + 60_000;
-    List<Recovery.Poll> polls = List.of(
-        new Recovery.Poll(stop + 500, "RUNNING", 5_000_000, 3_000),
-        new Recovery.Poll(stop + 30_000, "RUNNING", 5_000_100, 290_000), // the last flush before the stop
-        new Recovery.Poll(back - 500, "RUNNING", 5_000_100, 590_000),
-        new Recovery.Poll(back + 500, "RUNNING", 5_000_100, 600_000),
-        new Recovery.Poll(back + 1_000, "RUNNING", 5_050_000, 600_000),
-        new Recovery.Poll(back + 20_000, "RUNNING", 5_600_000, 2_500), // still over 2,000
-        new Recovery.Poll(back + 21_000, "RUNNING", 5_610_000, 1_800));
+    List<Recovery.Poll> polls =
+        List.of(
+            new Recovery.Poll(stop + 500, "RUNNING", 5_000_000, 3_000),
+            new Recovery.Poll(
+                stop + 30_000, "RUNNING", 5_000_100, 290_000), // the last flush before the stop
+            new Recovery.Poll(back - 500, "RUNNING", 5_000_100, 590_000),
+            new Recovery.Poll(back + 500, "RUNNING", 5_000_100, 600_000),
+            new Recovery.Poll(back + 1_000, "RUNNING", 5_050_000, 600_000),
+            new Recovery.Poll(back + 20_000, "RUNNING", 5_600_000, 2_500), // still over 2,000
+            new Recovery.Poll(back + 21_000, "RUNNING", 5_610_000, 1_800));
 
     Recovery r = Recovery.of(Recovery.Kind.QUESTDB_STOPPED, stop, back, polls, 2_000);
 
     assertThat(r.resumedAtMillis()).isEqualTo(back + 1_000);
     assertThat(r.caughtUpAtMillis()).isEqualTo(back + 21_000);
     assertThat(r.maxLag()).isEqualTo(600_000);
-    assertThat(Recovery.of(Recovery.Kind.QUESTDB_STOPPED, stop, back, polls.subList(0, 5), 2_000).recovered())
+    assertThat(
+            Recovery.of(Recovery.Kind.QUESTDB_STOPPED, stop, back, polls.subList(0, 5), 2_000)
+                .recovered())
         .isFalse();
-    assertThat(Recovery.of(Recovery.Kind.QUESTDB_STOPPED, stop, back, polls.subList(0, 5), 2_000).untilMillis())
+    assertThat(
+            Recovery.of(Recovery.Kind.QUESTDB_STOPPED, stop, back, polls.subList(0, 5), 2_000)
+                .untilMillis())
         .isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
   void faultsAreLeftOutOfTheWindowsUntilThePipelineCaughtUpAndListedWithTheirRecovery() {
     // A kill 50.5 s into the 60 s run, caught up 5 s later: the last window [50 s, 60 s) keeps the
-    // samples at 50, 56 and 58 s, and the latencies of readings not in flight from 50.5 s to 55.5 s.
+    // samples at 50, 56 and 58 s, and the latencies of readings not in flight from 50.5 s to 55.5
+    // s.
     long kill = START + 50_500;
-    Recovery killed = new Recovery(Recovery.Kind.SERVICE_KILLED, kill, kill, kill + 3_000, kill + 5_000, 40_000, 2_000);
+    Recovery killed =
+        new Recovery(
+            Recovery.Kind.SERVICE_KILLED, kill, kill, kill + 3_000, kill + 5_000, 40_000, 2_000);
     SoakReport.Recorded r = recorded();
     List<double[]> questDb = new ArrayList<>(r.questDb());
     questDb.add(new double[] {START + 58_000, 5}); // after the recovery: counted
-    SoakReport report = SoakReport.compare("t", new SoakReport.Recorded(r.ticks(), questDb, List.of()), START,
-        Duration.ofSeconds(60), Duration.ofSeconds(10), 2_000, List.of(killed));
+    SoakReport report =
+        SoakReport.compare(
+            "t",
+            new SoakReport.Recorded(r.ticks(), questDb, List.of()),
+            START,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(10),
+            2_000,
+            List.of(killed));
 
     // Of the last window's readings (produced at 50.1..51.0 s, 10..90 ms), those seen before
     // 50.5 s are left: 10, 20, 30 and 40 ms, and the 5 ms one after the recovery.
@@ -140,35 +181,50 @@ class SoakReportTest {
     assertThat(row(report, "QuestDB-visible latency P99").first()).isEqualTo(100);
     assertThat(row(report, "checkpoint duration, max").last()).isEqualTo(400);
     String md = report.markdown(List.of(), "soak.svg");
-    assertThat(md).contains("Each fault is left out of both windows from its start until the pipeline caught up")
-        .contains("| fault | at (s into the run) | over at (s) | resumed (s after it was over) "
-            + "| caught up (s after it was over) | lag max (records) |")
-        .contains("| service killed (kill -9) and started again | 50.5 | 50.5 | job RUNNING again: 3.0 | 5.0 | 40,000 |")
+    assertThat(md)
+        .contains(
+            "Each fault is left out of both windows from its start until the pipeline caught up")
+        .contains(
+            "| fault | at (s into the run) | over at (s) | resumed (s after it was over) "
+                + "| caught up (s after it was over) | lag max (records) |")
+        .contains(
+            "| service killed (kill -9) and started again | 50.5 | 50.5 | job RUNNING again: 3.0 | 5.0 | 40,000 |")
         .contains("Caught up: Flink's pendingRecords of the source at most 2,000 records")
-        .contains("- samples: first window 5 of the service, 10 + 0 latencies; last window 3, 5 + 0; "
-            + "left out as within a fault: 2 of the service, 6 latencies");
+        .contains(
+            "- samples: first window 5 of the service, 10 + 0 latencies; last window 3, 5 + 0; "
+                + "left out as within a fault: 2 of the service, 6 latencies");
   }
 
   @Test
   void changeIsRelativeExceptFromZero() {
-    assertThat(new SoakReport.Row("a", SoakReport.Unit.MS, 200, 250, 100).change()).isEqualTo("+25 %");
-    assertThat(new SoakReport.Row("b", SoakReport.Unit.SHARE, 0, 0.015, 0.02).change()).isEqualTo("+1.5 %");
-    assertThat(new SoakReport.Row("b", SoakReport.Unit.SHARE, 0, 0.015, 0.02).verdict()).isEqualTo("flat");
-    assertThat(new SoakReport.Row("c", SoakReport.Unit.RECORDS, Double.NaN, 5, 1).change()).isEqualTo("n/a");
+    assertThat(new SoakReport.Row("a", SoakReport.Unit.MS, 200, 250, 100).change())
+        .isEqualTo("+25 %");
+    assertThat(new SoakReport.Row("b", SoakReport.Unit.SHARE, 0, 0.015, 0.02).change())
+        .isEqualTo("+1.5 %");
+    assertThat(new SoakReport.Row("b", SoakReport.Unit.SHARE, 0, 0.015, 0.02).verdict())
+        .isEqualTo("flat");
+    assertThat(new SoakReport.Row("c", SoakReport.Unit.RECORDS, Double.NaN, 5, 1).change())
+        .isEqualTo("n/a");
   }
 
   @Test
   void markdownStatesTheRuleAndPutsTheWindowsSideBySide() {
-    SoakReport report = SoakReport.compare("soak: test", recorded(), START, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), 2_000);
-    String md = report.markdown(List.of("verify (exact readings, records and dead letters): PASS"), "soak.svg");
+    SoakReport report =
+        SoakReport.compare(
+            "soak: test", recorded(), START, Duration.ofSeconds(60), Duration.ofSeconds(10), 2_000);
+    String md =
+        report.markdown(
+            List.of("verify (exact readings, records and dead letters): PASS"), "soak.svg");
 
-    assertThat(md).startsWith("# Soak\n\nsoak: test\n")
-        .contains("last ≤ first × 1.2 + slack").contains("2,000 records")
+    assertThat(md)
+        .startsWith("# Soak\n\nsoak: test\n")
+        .contains("last ≤ first × 1.2 + slack")
+        .contains("2,000 records")
         .contains("| figure | first 10 s | last 10 s | change | flat if last ≤ | |")
         .contains("| service RSS, max | 100.0 MB | 110.0 MB | +10 % | 152.0 MB | flat |")
         .contains("| checkpoint duration, max | 100 ms | 400 ms | +300 % | 320 ms | **GROWING** |")
-        .contains("- samples: first window 5 of the service, 10 + 0 latencies; last window 5, 10 + 0\n")
+        .contains(
+            "- samples: first window 5 of the service, 10 + 0 latencies; last window 5, 10 + 0\n")
         .contains("- verify (exact readings, records and dead letters): PASS")
         .endsWith("![RSS, checkpoint size and latency over the soak](soak.svg)\n");
     assertThat(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| figure"))).hasSize(11);
@@ -191,13 +247,33 @@ class SoakReportTest {
 
   @Test
   void stackedPlotHasAHeadingPerPanelAndOnePointPerValue() {
-    String svg = LatencyPlot.stacked("soak", "time", 200, List.of(
-        new LatencyPlot.Panel("service RSS", LatencyPlot.MEGABYTES,
-            List.of(new LatencyPlot.Series("RSS", "#0f0", List.of(new double[] {START, 300}, new double[] {START + 9, 310})))),
-        new LatencyPlot.Panel("latency", LatencyPlot.MILLIS,
-            List.of(new LatencyPlot.Series("QuestDB", "#00f", List.of(new double[] {START + 5, 80}))))));
+    String svg =
+        LatencyPlot.stacked(
+            "soak",
+            "time",
+            200,
+            List.of(
+                new LatencyPlot.Panel(
+                    "service RSS",
+                    LatencyPlot.MEGABYTES,
+                    List.of(
+                        new LatencyPlot.Series(
+                            "RSS",
+                            "#0f0",
+                            List.of(new double[] {START, 300}, new double[] {START + 9, 310})))),
+                new LatencyPlot.Panel(
+                    "latency",
+                    LatencyPlot.MILLIS,
+                    List.of(
+                        new LatencyPlot.Series(
+                            "QuestDB", "#00f", List.of(new double[] {START + 5, 80}))))));
 
-    assertThat(svg).contains(">service RSS<").contains(">latency<").contains(">500 MB<").contains(">0 MB<").contains(">100 ms<")
+    assertThat(svg)
+        .contains(">service RSS<")
+        .contains(">latency<")
+        .contains(">500 MB<")
+        .contains(">0 MB<")
+        .contains(">100 ms<")
         .contains("height=\"530\""); // 40 + 2 x 200 + 40 between + 50
     assertThat(svg.split("<circle", -1)).hasSize(4);
   }
@@ -214,7 +290,9 @@ class SoakReportTest {
       long checkpoint = t == 0 ? -1 : t >= 50_000 ? 400 : 100;
       ticks.add(new BenchRig.Tick(START + t, rss, sample(START + t, checkpoint)));
     }
-    ticks.add(new BenchRig.Tick(START + 61_000, 900 * MB, null)); // verification, after the load: left out
+    ticks.add(
+        new BenchRig.Tick(
+            START + 61_000, 900 * MB, null)); // verification, after the load: left out
     List<double[]> questDb = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
       questDb.add(new double[] {START + i * 100, i * 10});
@@ -224,8 +302,21 @@ class SoakReportTest {
   }
 
   private static Sample sample(long at, long checkpointMs) {
-    return new Sample(at, "RUNNING", 0, 0, checkpointMs, checkpointMs < 0 ? -1 : 64 * 1024,
-        Map.of("dedup", 0.0), Map.of(), 10, 2, 0, 1, 0, List.of());
+    return new Sample(
+        at,
+        "RUNNING",
+        0,
+        0,
+        checkpointMs,
+        checkpointMs < 0 ? -1 : 64 * 1024,
+        Map.of("dedup", 0.0),
+        Map.of(),
+        10,
+        2,
+        0,
+        1,
+        0,
+        List.of());
   }
 
   private static SoakReport.Row row(SoakReport report, String figure) {

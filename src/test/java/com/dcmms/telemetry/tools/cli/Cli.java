@@ -10,9 +10,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * How every tool runs its picocli command. {@code --help} and {@code --version} anywhere on the
  * command line print to stdout and exit {@value #OK}. Every error is one line on stderr, never a
- * stack trace: a bad option or an {@link Unreachable} server exits {@value #USAGE_ERROR}; any
- * other failure of the run exits {@value #FAILED}, as does a failed check (the command returns
- * it).
+ * stack trace: a bad option or an {@link Unreachable} server exits {@value #USAGE_ERROR}; any other
+ * failure of the run exits {@value #FAILED}, as does a failed check (the command returns it).
  */
 public final class Cli {
   public static final int OK = 0;
@@ -26,25 +25,37 @@ public final class Cli {
    * status), runs it and returns its exit status; usage and version go to {@code out}, errors to
    * {@code err}.
    */
-  public static int execute(String tool, Object command, PrintStream out, PrintStream err, String... args) {
+  public static int execute(
+      String tool, Object command, PrintStream out, PrintStream err, String... args) {
     PrintWriter errors = new PrintWriter(err, true);
-    CommandLine cli = new CommandLine(command)
-        .setOut(new PrintWriter(out, true))
-        .setErr(errors)
-        .setParameterExceptionHandler((ParameterException e, String[] given) -> {
-          // Some of picocli's messages start with "Error: "; the tool's name says that already.
-          String message = oneLine(e.getMessage()).replaceFirst("^Error: ", "");
-          errors.println(tool + ": " + message + suggestions(e) + " (run " + e.getCommandLine().getCommandName()
-              + " --help for the options)");
-          return USAGE_ERROR;
-        })
-        .setExecutionExceptionHandler((e, commandLine, parsed) -> {
-          Unreachable unreachable = unreachable(e);
-          errors.println(unreachable != null
-              ? tool + ": " + oneLine(causes(unreachable))
-              : tool + ": failed: " + oneLine(causes(e)));
-          return unreachable != null ? USAGE_ERROR : FAILED;
-        });
+    CommandLine cli =
+        new CommandLine(command)
+            .setOut(new PrintWriter(out, true))
+            .setErr(errors)
+            .setParameterExceptionHandler(
+                (ParameterException e, String[] given) -> {
+                  // Some of picocli's messages start with "Error: "; the tool's name says that
+                  // already.
+                  String message = oneLine(e.getMessage()).replaceFirst("^Error: ", "");
+                  errors.println(
+                      tool
+                          + ": "
+                          + message
+                          + suggestions(e)
+                          + " (run "
+                          + e.getCommandLine().getCommandName()
+                          + " --help for the options)");
+                  return USAGE_ERROR;
+                })
+            .setExecutionExceptionHandler(
+                (e, commandLine, parsed) -> {
+                  Unreachable unreachable = unreachable(e);
+                  errors.println(
+                      unreachable != null
+                          ? tool + ": " + oneLine(causes(unreachable))
+                          : tool + ": failed: " + oneLine(causes(e)));
+                  return unreachable != null ? USAGE_ERROR : FAILED;
+                });
     // picocli stops at the first bad option, so "--rate fast --help" would be an error: help and
     // version win wherever they stand, the first of them if both are given.
     for (String arg : args) {
@@ -82,8 +93,8 @@ public final class Cli {
   }
 
   /**
-   * What the JDK's HTTP client's {@link java.net.ConnectException} means: it has no message, only
-   * a cause that tells a name that does not resolve from a refused connection.
+   * What the JDK's HTTP client's {@link java.net.ConnectException} means: it has no message, only a
+   * cause that tells a name that does not resolve from a refused connection.
    */
   public static String connectFailure(java.net.ConnectException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -6,9 +6,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Durations on the tools' command lines in the job's own syntax (Flink's
- * {@link TimeUtils#parseDuration}): {@code 30s}, {@code 500ms}, {@code 10min}, {@code 2m}; a bare
- * number is milliseconds.
+ * Durations on the tools' command lines in the job's own syntax (Flink's {@link
+ * TimeUtils#parseDuration}): {@code 30s}, {@code 500ms}, {@code 10min}, {@code 2m}; a bare number
+ * is milliseconds.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
   @Override
@@ -21,8 +21,11 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     try {
       return TimeUtils.parseDuration(text);
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new TypeConversionException("'" + text + "' is not a duration; use e.g. 30s, 500ms, 10min "
-          + "(a bare number is milliseconds)");
+      throw new TypeConversionException(
+          "'"
+              + text
+              + "' is not a duration; use e.g. 30s, 500ms, 10min "
+              + "(a bare number is milliseconds)");
     }
   }
 }

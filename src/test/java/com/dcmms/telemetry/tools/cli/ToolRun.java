@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** For tests: one in-process run of a tool's command line, its exit status, stdout, stderr and time taken. */
+/**
+ * For tests: one in-process run of a tool's command line, its exit status, stdout, stderr and time
+ * taken.
+ */
 public record ToolRun(int status, String out, String err, Duration took) {
 
   /** A tool's picocli entry point with its streams. */
@@ -23,9 +26,15 @@ public record ToolRun(int status, String out, String err, Duration took) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     long start = System.nanoTime();
-    int status = entry.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new ToolRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+    int status =
+        entry.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new ToolRun(
+        status,
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8),
         Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -37,8 +46,10 @@ public record ToolRun(int status, String out, String err, Duration took) {
   /** The project's own version in pom.xml (the first version element after its artifactId). */
   static String pomVersion() {
     try {
-      Matcher m = Pattern.compile("<artifactId>telemetry-pipeline</artifactId>\\s*<version>([^<]+)</version>")
-          .matcher(Files.readString(Path.of("pom.xml")));
+      Matcher m =
+          Pattern.compile(
+                  "<artifactId>telemetry-pipeline</artifactId>\\s*<version>([^<]+)</version>")
+              .matcher(Files.readString(Path.of("pom.xml")));
       if (!m.find()) {
         throw new IllegalStateException("pom.xml has no version after its artifactId");
       }
@@ -50,7 +61,8 @@ public record ToolRun(int status, String out, String err, Duration took) {
 
   private static String head() {
     try {
-      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      Process git =
+          new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
       String id = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (git.waitFor() != 0) {
         throw new IllegalStateException("git rev-parse HEAD: " + id);

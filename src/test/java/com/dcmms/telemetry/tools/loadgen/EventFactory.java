@@ -11,16 +11,18 @@ import java.util.function.LongSupplier;
 /**
  * Makes one worker's events so that the pipeline's outcome is known exactly: every normal or
  * out-of-range reading has a unique (sensor, timestamp) and differs by at least 3 % from the
- * sensor's previous reading, so it is never dropped; duplicates and near duplicates are made
- * so that the job's rules surely drop them.
+ * sensor's previous reading, so it is never dropped; duplicates and near duplicates are made so
+ * that the job's rules surely drop them.
  *
  * <p>Not thread-safe: one factory per worker, which owns its sensors exclusively.
  */
 public final class EventFactory {
   /** Normal readings move at least this much, three times the job's 1 % deadband. */
   static final double MIN_STEP = 0.03;
+
   /** Near duplicates stay within this of the last emitted value, well inside the deadband. */
   static final double NEAR = 0.001;
+
   /**
    * Duplicates and near duplicates only refer to readings at most this old, half the job's 60 s
    * dedup window, so they fall inside it even with some clock skew or disorder.
@@ -35,8 +37,10 @@ public final class EventFactory {
   private final SensorState[] states;
   private int nextSensor;
   private long seq;
+
   /** The worker's last emitted reading, the one exact duplicates repeat. */
   private GeneratedEvent lastEmitted;
+
   private long lastEmittedTimestamp;
   private SensorState lastEmittedSensor;
 
@@ -44,8 +48,10 @@ public final class EventFactory {
   static final class SensorState {
     final Sensor sensor;
     long maxTimestamp = Long.MIN_VALUE;
+
     /** Timestamps within max-disorder of the newest, so moved-back ones stay unique. */
     final TreeSet<Long> recent = new TreeSet<>();
+
     boolean hasEmitted;
     double lastEmittedValue;
     long lastEmittedTimestamp;
@@ -73,17 +79,28 @@ public final class EventFactory {
     if ((r -= o.malformed()) < 0) {
       return malformed(id, states[random.nextInt(states.length)], now);
     }
-    if ((r -= o.duplicates()) < 0 && lastEmitted != null && now - lastEmittedTimestamp <= MAX_REFERENCE_AGE_MS) {
-      return new GeneratedEvent(Kind.EXACT_DUPLICATE, lastEmitted.eventId(), lastEmitted.key(),
-          lastEmitted.payload(), false, false);
+    if ((r -= o.duplicates()) < 0
+        && lastEmitted != null
+        && now - lastEmittedTimestamp <= MAX_REFERENCE_AGE_MS) {
+      return new GeneratedEvent(
+          Kind.EXACT_DUPLICATE,
+          lastEmitted.eventId(),
+          lastEmitted.key(),
+          lastEmitted.payload(),
+          false,
+          false);
     }
-    if ((r -= o.nearDuplicates()) < 0 && lastEmittedSensor != null
-        && timestampFor(lastEmittedSensor, now) - lastEmittedSensor.lastEmittedTimestamp <= MAX_REFERENCE_AGE_MS) {
+    if ((r -= o.nearDuplicates()) < 0
+        && lastEmittedSensor != null
+        && timestampFor(lastEmittedSensor, now) - lastEmittedSensor.lastEmittedTimestamp
+            <= MAX_REFERENCE_AGE_MS) {
       return nearDuplicate(id, lastEmittedSensor, now);
     }
     // Anomalies are drawn from the rest so the shares of the other kinds stay as asked even when
     // a duplicate had nothing recent enough to repeat.
-    boolean anomaly = random.nextDouble() * (1 - o.malformed() - o.duplicates() - o.nearDuplicates()) < o.anomalies();
+    boolean anomaly =
+        random.nextDouble() * (1 - o.malformed() - o.duplicates() - o.nearDuplicates())
+            < o.anomalies();
     SensorState s = states[nextSensor];
     nextSensor = (nextSensor + 1) % states.length; // round robin: each sensor reports evenly
     return reading(id, s, now, anomaly);
@@ -94,12 +111,15 @@ public final class EventFactory {
     double span = t.max() - t.min();
     double value;
     do {
-      value = anomaly
-          ? t.max() + span * (0.1 + 0.9 * random.nextDouble())
-          : t.min() + span * (0.1 + 0.8 * random.nextDouble());
+      value =
+          anomaly
+              ? t.max() + span * (0.1 + 0.9 * random.nextDouble())
+              : t.min() + span * (0.1 + 0.8 * random.nextDouble());
     } while (!farFrom(value, s));
-    boolean outOfOrder = o.outOfOrder() > 0 && o.maxDisorder().toMillis() > 0
-        && random.nextDouble() < o.outOfOrder();
+    boolean outOfOrder =
+        o.outOfOrder() > 0
+            && o.maxDisorder().toMillis() > 0
+            && random.nextDouble() < o.outOfOrder();
     long ts = outOfOrder ? movedBack(s, now) : Long.MIN_VALUE;
     if (ts == Long.MIN_VALUE) {
       outOfOrder = false;
@@ -109,15 +129,23 @@ public final class EventFactory {
     s.lastEmittedValue = value;
     s.lastEmittedTimestamp = ts;
     s.lastSentValue = value;
-    GeneratedEvent e = new GeneratedEvent(anomaly ? Kind.ANOMALY : Kind.VALID, id, s.sensor.key(),
-        json(id, ts, s.sensor, value), outOfOrder, random.nextDouble() < o.latencySample());
+    GeneratedEvent e =
+        new GeneratedEvent(
+            anomaly ? Kind.ANOMALY : Kind.VALID,
+            id,
+            s.sensor.key(),
+            json(id, ts, s.sensor, value),
+            outOfOrder,
+            random.nextDouble() < o.latencySample());
     lastEmitted = e;
     lastEmittedTimestamp = ts;
     lastEmittedSensor = s;
     return e;
   }
 
-  /** Whether a value moves at least {@link #MIN_STEP} from both the last sent and last emitted one. */
+  /**
+   * Whether a value moves at least {@link #MIN_STEP} from both the last sent and last emitted one.
+   */
   private static boolean farFrom(double value, SensorState s) {
     if (!s.hasEmitted) {
       return true;
@@ -132,8 +160,8 @@ public final class EventFactory {
     double value = s.lastEmittedValue * (1 + NEAR * 0.9 * (2 * random.nextDouble() - 1));
     long ts = take(s, timestampFor(s, now));
     s.lastSentValue = value;
-    return new GeneratedEvent(Kind.NEAR_DUPLICATE, id, s.sensor.key(), json(id, ts, s.sensor, value),
-        false, false);
+    return new GeneratedEvent(
+        Kind.NEAR_DUPLICATE, id, s.sensor.key(), json(id, ts, s.sensor, value), false, false);
   }
 
   /** The next in-order timestamp: now, or just after the sensor's newest one. */
@@ -141,7 +169,10 @@ public final class EventFactory {
     return s.maxTimestamp == Long.MIN_VALUE ? now : Math.max(now, s.maxTimestamp + 1);
   }
 
-  /** A timestamp up to max-disorder before the in-order one, unused by this sensor; MIN_VALUE if none. */
+  /**
+   * A timestamp up to max-disorder before the in-order one, unused by this sensor; MIN_VALUE if
+   * none.
+   */
   private long movedBack(SensorState s, long now) {
     long base = timestampFor(s, now);
     long bound = o.maxDisorder().toMillis();
@@ -164,24 +195,42 @@ public final class EventFactory {
     Sensor sn = s.sensor;
     // Every variant keeps the run id in its text, so its dead letter can be told apart.
     String valid = new String(json(id, now, sn, 1.0), StandardCharsets.UTF_8);
-    String text = switch (random.nextInt(7)) {
-      case 0 -> valid.substring(0, valid.indexOf("\"timestamp\"") + 12);            // truncated
-      case 1 -> valid.replace("\"site_id\":\"" + sn.siteId() + "\",", "");            // missing field
-      case 2 -> valid.replace("\"value\":1.0", "\"value\":\"1.0\"");                  // wrong type
-      case 3 -> valid.replace("\"value\":1.0", "\"value\":NaN");                      // not finite
-      case 4 -> valid.replace("\"timestamp\":" + now, "\"timestamp\":" + (now - 172_800_000L)); // 2 days old
-      case 5 -> "[\"" + id + "\"]";                                                   // not an object
-      default -> valid.replace("\"unit\"", "\"quality_flag\":\"EXCELLENT\",\"unit\""); // bad flag
-    };
-    return new GeneratedEvent(Kind.MALFORMED, id, sn.key(), text.getBytes(StandardCharsets.UTF_8),
-        false, false);
+    String text =
+        switch (random.nextInt(7)) {
+          case 0 -> valid.substring(0, valid.indexOf("\"timestamp\"") + 12); // truncated
+          case 1 -> valid.replace("\"site_id\":\"" + sn.siteId() + "\",", ""); // missing field
+          case 2 -> valid.replace("\"value\":1.0", "\"value\":\"1.0\""); // wrong type
+          case 3 -> valid.replace("\"value\":1.0", "\"value\":NaN"); // not finite
+          case 4 ->
+              valid.replace(
+                  "\"timestamp\":" + now, "\"timestamp\":" + (now - 172_800_000L)); // 2 days old
+          case 5 -> "[\"" + id + "\"]"; // not an object
+          default ->
+              valid.replace("\"unit\"", "\"quality_flag\":\"EXCELLENT\",\"unit\""); // bad flag
+        };
+    return new GeneratedEvent(
+        Kind.MALFORMED, id, sn.key(), text.getBytes(StandardCharsets.UTF_8), false, false);
   }
 
   static byte[] json(String id, long ts, Sensor s, double value) {
     // Hand-written: ids and labels are plain ASCII by construction, and this runs per event.
-    return ("{\"event_id\":\"" + id + "\",\"timestamp\":" + ts + ",\"site_id\":\"" + s.siteId()
-        + "\",\"asset_id\":\"" + s.assetId() + "\",\"sensor_id\":\"" + s.sensorId()
-        + "\",\"sensor_type\":\"" + s.type().name() + "\",\"value\":" + value + ",\"unit\":\""
-        + s.type().unit() + "\",\"source\":\"LOAD_TEST\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"event_id\":\""
+            + id
+            + "\",\"timestamp\":"
+            + ts
+            + ",\"site_id\":\""
+            + s.siteId()
+            + "\",\"asset_id\":\""
+            + s.assetId()
+            + "\",\"sensor_id\":\""
+            + s.sensorId()
+            + "\",\"sensor_type\":\""
+            + s.type().name()
+            + "\",\"value\":"
+            + value
+            + ",\"unit\":\""
+            + s.type().unit()
+            + "\",\"source\":\"LOAD_TEST\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated data has an exactly known outcome: checked against the job's own validation
- * and dedup rules, event by event.
+ * The generated data has an exactly known outcome: checked against the job's own validation and
+ * dedup rules, event by event.
  */
 class EventFactoryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,8 +53,20 @@ class EventFactoryTest {
 
   @Test
   void sharesFollowTheProfile() {
-    List<GeneratedEvent> events = generate(100_000, 1, "--anomalies", "0.05", "--duplicates", "0.04",
-        "--near-duplicates", "0.03", "--malformed", "0.02", "--latency-sample", "0.01");
+    List<GeneratedEvent> events =
+        generate(
+            100_000,
+            1,
+            "--anomalies",
+            "0.05",
+            "--duplicates",
+            "0.04",
+            "--near-duplicates",
+            "0.03",
+            "--malformed",
+            "0.02",
+            "--latency-sample",
+            "0.01");
     Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     events.forEach(e -> counts.merge(e.kind(), 1, Integer::sum));
     assertThat(counts.get(Kind.ANOMALY) / 1e5).isCloseTo(0.05, within(0.004));
@@ -77,8 +89,13 @@ class EventFactoryTest {
       }
       if (e.kind() != Kind.MALFORMED) {
         JsonNode json = JSON.readTree(e.payload());
-        assertThat(e.key()).isEqualTo(json.get("site_id").asText() + ":" + json.get("asset_id").asText()
-            + ":" + json.get("sensor_id").asText());
+        assertThat(e.key())
+            .isEqualTo(
+                json.get("site_id").asText()
+                    + ":"
+                    + json.get("asset_id").asText()
+                    + ":"
+                    + json.get("sensor_id").asText());
         assertThat(json.get("site_id").asText()).endsWith(".t1");
       }
     }
@@ -87,7 +104,8 @@ class EventFactoryTest {
   @Test
   void timestampsAreUniquePerSensorEvenWhenMovedBack() throws IOException {
     // 150 sensors, 2 workers: 75 sensors per worker; 1 ms per event so timestamps crowd.
-    List<GeneratedEvent> events = generate(50_000, 1, "--out-of-order", "0.2", "--max-disorder", "3s");
+    List<GeneratedEvent> events =
+        generate(50_000, 1, "--out-of-order", "0.2", "--max-disorder", "3s");
     Map<String, Set<Long>> seen = new HashMap<>();
     Map<String, Long> newest = new HashMap<>();
     int movedBack = 0;
@@ -97,7 +115,8 @@ class EventFactoryTest {
       }
       long ts = JSON.readTree(e.payload()).get("timestamp").asLong();
       assertThat(seen.computeIfAbsent(e.key(), k -> new HashSet<>()).add(ts))
-          .as("timestamp %d of %s is unique", ts, e.key()).isTrue();
+          .as("timestamp %d of %s is unique", ts, e.key())
+          .isTrue();
       Long max = newest.get(e.key());
       if (e.outOfOrder()) {
         movedBack++;
@@ -109,8 +128,10 @@ class EventFactoryTest {
   }
 
   @Test
-  void readingsMoveAtLeastThreePercentAndNearDuplicatesStayWithinATenthOfAPercent() throws IOException {
-    List<GeneratedEvent> events = generate(50_000, 1, "--anomalies", "0.05", "--near-duplicates", "0.1");
+  void readingsMoveAtLeastThreePercentAndNearDuplicatesStayWithinATenthOfAPercent()
+      throws IOException {
+    List<GeneratedEvent> events =
+        generate(50_000, 1, "--anomalies", "0.05", "--near-duplicates", "0.1");
     Map<String, Double> lastSent = new HashMap<>();
     Map<String, Double> lastEmitted = new HashMap<>();
     int near = 0;
@@ -126,7 +147,8 @@ class EventFactoryTest {
         assertThat(Math.abs(value - reference)).isLessThanOrEqualTo(0.001 * Math.abs(reference));
       } else {
         if (previous != null) {
-          assertThat(Math.abs(value - previous)).as("step of %s", e.key())
+          assertThat(Math.abs(value - previous))
+              .as("step of %s", e.key())
               .isGreaterThanOrEqualTo(0.03 * Math.abs(previous));
         }
         lastEmitted.put(e.key(), value);
@@ -138,12 +160,15 @@ class EventFactoryTest {
 
   @Test
   void malformedRecordsAreRejectedByTheJobsValidator() {
-    List<GeneratedEvent> malformed = generate(20_000, 1, "--malformed", "0.1").stream()
-        .filter(e -> e.kind() == Kind.MALFORMED).toList();
+    List<GeneratedEvent> malformed =
+        generate(20_000, 1, "--malformed", "0.1").stream()
+            .filter(e -> e.kind() == Kind.MALFORMED)
+            .toList();
     assertThat(malformed).hasSizeGreaterThan(1_500);
     for (GeneratedEvent e : malformed) {
       assertThatThrownBy(() -> validator.validate(e.payload(), clock.get()))
-          .as(new String(e.payload())).isInstanceOf(RejectedRecordException.class);
+          .as(new String(e.payload()))
+          .isInstanceOf(RejectedRecordException.class);
       assertThat(new String(e.payload())).contains("t1-");
     }
   }
@@ -152,8 +177,20 @@ class EventFactoryTest {
   void theJobsRulesDoExactlyWhatEachKindExpects() throws RejectedRecordException {
     // Slow enough (20 ms per event, 75 sensors) that each sensor reports every 1.5 s, with
     // every kind and disorder mixed in.
-    List<GeneratedEvent> events = generate(30_000, 20, "--anomalies", "0.05", "--duplicates", "0.05",
-        "--near-duplicates", "0.05", "--malformed", "0.02", "--out-of-order", "0.1");
+    List<GeneratedEvent> events =
+        generate(
+            30_000,
+            20,
+            "--anomalies",
+            "0.05",
+            "--duplicates",
+            "0.05",
+            "--near-duplicates",
+            "0.05",
+            "--malformed",
+            "0.02",
+            "--out-of-order",
+            "0.1");
     Deduplicator dedup = new Deduplicator(Duration.ofSeconds(60), true, 0.01, 0.001);
     Map<String, SensorHistory> histories = new HashMap<>();
     Map<Kind, Integer> outcomes = new EnumMap<>(Kind.class);
@@ -166,18 +203,21 @@ class EventFactoryTest {
         continue;
       }
       TelemetryReading r = validator.validate(e.payload(), now);
-      Deduplicator.Verdict verdict = dedup.judge(r, histories.computeIfAbsent(e.key(), k -> new SensorHistory()));
-      Deduplicator.Verdict expected = switch (e.kind()) {
-        case VALID, ANOMALY -> Deduplicator.Verdict.EMIT;
-        case EXACT_DUPLICATE -> Deduplicator.Verdict.EXACT_DUPLICATE;
-        default -> Deduplicator.Verdict.NEAR_DUPLICATE;
-      };
+      Deduplicator.Verdict verdict =
+          dedup.judge(r, histories.computeIfAbsent(e.key(), k -> new SensorHistory()));
+      Deduplicator.Verdict expected =
+          switch (e.kind()) {
+            case VALID, ANOMALY -> Deduplicator.Verdict.EMIT;
+            case EXACT_DUPLICATE -> Deduplicator.Verdict.EXACT_DUPLICATE;
+            default -> Deduplicator.Verdict.NEAR_DUPLICATE;
+          };
       assertThat(verdict).as("%s %s", e.kind(), new String(e.payload())).isEqualTo(expected);
       if (verdict == Deduplicator.Verdict.EMIT) {
         assertThat(r.qualityFlag).isEqualTo(e.kind() == Kind.ANOMALY ? "OUT_OF_RANGE" : "GOOD");
       }
       outcomes.merge(e.kind(), 1, Integer::sum);
     }
-    assertThat(outcomes).containsKeys(Kind.VALID, Kind.ANOMALY, Kind.EXACT_DUPLICATE, Kind.NEAR_DUPLICATE);
+    assertThat(outcomes)
+        .containsKeys(Kind.VALID, Kind.ANOMALY, Kind.EXACT_DUPLICATE, Kind.NEAR_DUPLICATE);
   }
 }

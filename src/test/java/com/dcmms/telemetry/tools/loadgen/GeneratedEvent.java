@@ -1,8 +1,8 @@
 package com.dcmms.telemetry.tools.loadgen;
 
 /** One record the load generator sends, with what the pipeline is expected to do with it. */
-public record GeneratedEvent(Kind kind, String eventId, String key, byte[] payload,
-    boolean outOfOrder, boolean sampled) {
+public record GeneratedEvent(
+    Kind kind, String eventId, String key, byte[] payload, boolean outOfOrder, boolean sampled) {
 
   /** What a record is, and so what the pipeline must do with it. */
   public enum Kind {

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A set of this run's event ids ({@code <run>-<worker>-<seq>}) as one bit set per worker: a
- * million ids take 125 KB instead of tens of megabytes of strings. Thread-safe.
+ * A set of this run's event ids ({@code <run>-<worker>-<seq>}) as one bit set per worker: a million
+ * ids take 125 KB instead of tens of megabytes of strings. Thread-safe.
  */
 public final class IdSet {
   private final String prefix;
@@ -75,7 +75,9 @@ public final class IdSet {
     try {
       long w = Long.parseLong(id, prefix.length(), dash, 10);
       long s = Long.parseLong(id, dash + 1, id.length(), 10);
-      return w >= 0 && w < Integer.MAX_VALUE && s >= 0 && s < Integer.MAX_VALUE ? new long[] {w, s} : null;
+      return w >= 0 && w < Integer.MAX_VALUE && s >= 0 && s < Integer.MAX_VALUE
+          ? new long[] {w, s}
+          : null;
     } catch (NumberFormatException e) {
       return null;
     }

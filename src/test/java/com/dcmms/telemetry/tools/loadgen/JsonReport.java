@@ -17,8 +17,15 @@ final class JsonReport {
 
   private JsonReport() {}
 
-  static void write(Path file, LoadTestOptions o, RunCounters counters, LatencyTracker latency,
-      double achievedRate, long elapsedNanos, Boolean verified) throws IOException {
+  static void write(
+      Path file,
+      LoadTestOptions o,
+      RunCounters counters,
+      LatencyTracker latency,
+      double achievedRate,
+      long elapsedNanos,
+      Boolean verified)
+      throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("runId", o.runId());
     root.put("rateRequested", o.rate());
@@ -36,8 +43,12 @@ final class JsonReport {
     }
     // The origin of the e2e latencies: "scheduled" at a held rate, "sent" at full speed.
     root.put("latencyFrom", RateControlledProducer.latencyFromSchedule(o) ? "scheduled" : "sent");
-    root.set("questDb", latencies(latency.questDb, latency.questDbSeries, latency.pendingQuestDbCount()));
-    root.set("validatedTelemetry", latencies(latency.kafka, latency.kafkaSeries, latency.pendingKafkaCount()));
+    root.set(
+        "questDb",
+        latencies(latency.questDb, latency.questDbSeries, latency.pendingQuestDbCount()));
+    root.set(
+        "validatedTelemetry",
+        latencies(latency.kafka, latency.kafkaSeries, latency.pendingKafkaCount()));
     root.set("producerAck", latencies(latency.producerAck, List.of(), 0));
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
@@ -47,8 +58,8 @@ final class JsonReport {
   }
 
   /**
-   * Percentiles in ms (none without samples), the samples never seen, and the series
-   * [scheduled send epoch ms, latency ms].
+   * Percentiles in ms (none without samples), the samples never seen, and the series [scheduled
+   * send epoch ms, latency ms].
    */
   private static ObjectNode latencies(LatencyHistogram latencies, List<long[]> series, int unseen) {
     Histogram h = latencies.snapshot();

@@ -5,8 +5,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * One kind of latency in microseconds, recorded from several threads into an HdrHistogram and
- * read as percentiles while recording goes on.
+ * One kind of latency in microseconds, recorded from several threads into an HdrHistogram and read
+ * as percentiles while recording goes on.
  */
 final class LatencyHistogram {
   /** A percentile is off by at most 0.1 % of its value, whatever the range of the latencies. */
@@ -30,22 +30,31 @@ final class LatencyHistogram {
     return total.copy();
   }
 
-  /** "p50 12.3 ms  p95 ...  (n=…)", or "no samples". */
+  /** "p50 12.3 ms p95 ... (n=…)", or "no samples". */
   String summary() {
     Histogram h = snapshot();
     if (h.getTotalCount() == 0) {
       return "no samples";
     }
-    return String.format(Locale.ROOT, "p50 %s  p95 %s  p99 %s  max %s  (n=%d)",
-        millis(h.getValueAtPercentile(50)), millis(h.getValueAtPercentile(95)),
-        millis(h.getValueAtPercentile(99)), millis(h.getMaxValue()), h.getTotalCount());
+    return String.format(
+        Locale.ROOT,
+        "p50 %s  p95 %s  p99 %s  max %s  (n=%d)",
+        millis(h.getValueAtPercentile(50)),
+        millis(h.getValueAtPercentile(95)),
+        millis(h.getValueAtPercentile(99)),
+        millis(h.getMaxValue()),
+        h.getTotalCount());
   }
 
   /** "p50 12.3 ms p99 45.6 ms", or "-": for the progress line. */
   String brief() {
     Histogram h = snapshot();
-    return h.getTotalCount() == 0 ? "-"
-        : "p50 " + millis(h.getValueAtPercentile(50)) + " p99 " + millis(h.getValueAtPercentile(99));
+    return h.getTotalCount() == 0
+        ? "-"
+        : "p50 "
+            + millis(h.getValueAtPercentile(50))
+            + " p99 "
+            + millis(h.getValueAtPercentile(99));
   }
 
   static String millis(long micros) {

@@ -76,11 +76,13 @@ class LatencyHistogramTest {
     LatencyHistogram latencies = new LatencyHistogram();
     List<Thread> writers = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
-      Thread t = new Thread(() -> {
-        for (long v = 1; v <= 10_000; v++) {
-          latencies.record(v);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                for (long v = 1; v <= 10_000; v++) {
+                  latencies.record(v);
+                }
+              });
       writers.add(t);
       t.start();
     }
@@ -104,7 +106,8 @@ class LatencyHistogramTest {
     assertThat(latencies.summary()).isEqualTo("no samples");
     assertThat(latencies.brief()).isEqualTo("-");
     latencies.record(1_500);
-    assertThat(latencies.summary()).isEqualTo("p50 1.5 ms  p95 1.5 ms  p99 1.5 ms  max 1.5 ms  (n=1)");
+    assertThat(latencies.summary())
+        .isEqualTo("p50 1.5 ms  p95 1.5 ms  p99 1.5 ms  max 1.5 ms  (n=1)");
     assertThat(latencies.brief()).isEqualTo("p50 1.5 ms p99 1.5 ms");
   }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * producer passes the send time as the scheduled time.
  */
 public final class LatencyTracker {
-  /** A sampled reading's times: latency counts from the schedule, its event time is near the send. */
+  /**
+   * A sampled reading's times: latency counts from the schedule, its event time is near the send.
+   */
   private record Sent(long scheduledNanos, long sentNanos) {}
 
   private final Map<String, Sent> pendingQuestDb = new ConcurrentHashMap<>();
@@ -26,10 +28,15 @@ public final class LatencyTracker {
   final LatencyHistogram questDb = new LatencyHistogram();
   final LatencyHistogram kafka = new LatencyHistogram();
   final LatencyHistogram producerAck = new LatencyHistogram();
-  /** (scheduled time in epoch ms, latency in µs) of each seen sample, for a latency-over-time plot. */
+
+  /**
+   * (scheduled time in epoch ms, latency in µs) of each seen sample, for a latency-over-time plot.
+   */
   final List<long[]> questDbSeries = Collections.synchronizedList(new ArrayList<>());
+
   final List<long[]> kafkaSeries = Collections.synchronizedList(new ArrayList<>());
-  private final long epochMillisAtNano0 = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
+  private final long epochMillisAtNano0 =
+      System.currentTimeMillis() - System.nanoTime() / 1_000_000;
 
   /** Called just before the produce call of a sampled reading. */
   void sent(String eventId, long scheduledNanos, long sentNanos) {
@@ -64,14 +71,15 @@ public final class LatencyTracker {
 
   /**
    * The oldest sampled readings not yet seen in QuestDB, at most {@code limit}, oldest first: a
-   * reading left out of one round must not wait behind newer ones for ever. The send time, not
-   * the schedule: it bounds the reading's event time, which the watcher's query is narrowed by.
+   * reading left out of one round must not wait behind newer ones for ever. The send time, not the
+   * schedule: it bounds the reading's event time, which the watcher's query is narrowed by.
    */
   List<Pending> pendingInQuestDb(int limit) {
     return pendingQuestDb.entrySet().stream()
         .sorted(Map.Entry.comparingByValue(Comparator.comparingLong(Sent::sentNanos)))
         .limit(limit)
-        .map(e -> new Pending(e.getKey(), epochMillisAtNano0 + e.getValue().sentNanos() / 1_000_000))
+        .map(
+            e -> new Pending(e.getKey(), epochMillisAtNano0 + e.getValue().sentNanos() / 1_000_000))
         .toList();
   }
 

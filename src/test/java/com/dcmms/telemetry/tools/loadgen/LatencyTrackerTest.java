@@ -20,8 +20,12 @@ class LatencyTrackerTest {
 
     assertThat(latency.kafka.snapshot().getMaxValue()).isBetween(3_100_000L, 3_103_100L);
     assertThat(latency.questDb.snapshot().getMaxValue()).isBetween(3_200_000L, 3_203_200L);
-    assertThat(latency.kafkaSeries).singleElement().satisfies(p -> assertThat(p[1]).isEqualTo(3_100_000));
-    assertThat(latency.questDbSeries).singleElement().satisfies(p -> assertThat(p[1]).isEqualTo(3_200_000));
+    assertThat(latency.kafkaSeries)
+        .singleElement()
+        .satisfies(p -> assertThat(p[1]).isEqualTo(3_100_000));
+    assertThat(latency.questDbSeries)
+        .singleElement()
+        .satisfies(p -> assertThat(p[1]).isEqualTo(3_200_000));
     // The producer ack is no end-to-end figure: it still counts from the produce call.
     assertThat(latency.producerAck.snapshot().getMaxValue()).isBetween(50_000L, 50_050L);
     assertThat(latency.done()).isTrue();
@@ -75,7 +79,8 @@ class LatencyTrackerTest {
 
     assertThat(pending).extracting(LatencyTracker.Pending::eventId).containsExactly("b", "c");
     assertThat(pending.get(1).sentAtMillis() - pending.get(0).sentAtMillis()).isEqualTo(1_000);
-    assertThat(latency.pendingInQuestDb(10)).extracting(LatencyTracker.Pending::eventId)
+    assertThat(latency.pendingInQuestDb(10))
+        .extracting(LatencyTracker.Pending::eventId)
         .containsExactly("b", "c", "d");
   }
 }

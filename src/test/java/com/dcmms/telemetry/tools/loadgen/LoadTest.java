@@ -13,50 +13,60 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The load generator: sends a synthetic fleet's telemetry to raw_telemetry at a held rate,
- * measures end-to-end latency of sampled readings to QuestDB and validated_telemetry, and with
- * {@code --verify} checks that the pipeline stored, republished and dead-lettered exactly what
- * it should.
+ * The load generator: sends a synthetic fleet's telemetry to raw_telemetry at a held rate, measures
+ * end-to-end latency of sampled readings to QuestDB and validated_telemetry, and with {@code
+ * --verify} checks that the pipeline stored, republished and dead-lettered exactly what it should.
  *
- * <p>Run it with {@code bin/load-test [options]}; the script runs this class from the test
- * classes (it is a tool, not part of the service), of which it uses only kafka-clients, Jackson,
- * HdrHistogram and picocli. {@code bin/load-test --help} lists the options
- * ({@link LoadTestCommand}). Exit status: 0 done (and verified), 1 the verification found a
- * difference or the run broke off, 2 bad options or Kafka or QuestDB unreachable at the start.
+ * <p>Run it with {@code bin/load-test [options]}; the script runs this class from the test classes
+ * (it is a tool, not part of the service), of which it uses only kafka-clients, Jackson,
+ * HdrHistogram and picocli. {@code bin/load-test --help} lists the options ({@link
+ * LoadTestCommand}). Exit status: 0 done (and verified), 1 the verification found a difference or
+ * the run broke off, 2 bad options or Kafka or QuestDB unreachable at the start.
  *
  * <p>Example: {@code bin/load-test --duration 60s --rate 5000 --workers 4 --verify}.
  */
 public final class LoadTest {
   public static final int OK = Cli.OK;
+
   /** A verification found a difference. */
   public static final int VERIFY_FAILED = Cli.FAILED;
+
   /** The run broke off: a report not written, a server gone… */
   public static final int FAILED = Cli.FAILED;
+
   /** Bad options, or Kafka or QuestDB did not answer before the run. */
   public static final int USAGE_ERROR = Cli.USAGE_ERROR;
+
   static final long PROGRESS_SECONDS = 5;
-  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.apache.kafka");
+  private static final java.util.logging.Logger QUIET =
+      java.util.logging.Logger.getLogger("org.apache.kafka");
 
   private LoadTest() {}
 
   /** Set by Ctrl-C: sending stops, waiting for outputs ends early, the summary still prints. */
   static volatile boolean stopRequested;
+
   private static volatile RateControlledProducer running;
 
   public static void main(String[] args) {
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopRequested = true;
-      RateControlledProducer p = running;
-      if (p != null) {
-        p.stop();
-      }
-      try {
-        finished.await(15, TimeUnit.SECONDS); // let the summary print before the JVM halts
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "load-test-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopRequested = true;
+                  RateControlledProducer p = running;
+                  if (p != null) {
+                    p.stop();
+                  }
+                  try {
+                    finished.await(
+                        15, TimeUnit.SECONDS); // let the summary print before the JVM halts
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "load-test-stop"));
     // Only warnings from the Kafka clients: their INFO lines (configs, connections) would bury
     // the progress lines. A field keeps the logger, so its level is not garbage collected.
     QUIET.setLevel(java.util.logging.Level.WARNING);
@@ -66,9 +76,9 @@ public final class LoadTest {
   }
 
   /**
-   * Runs a load test with command-line {@code args} and returns the exit status: a usage error
-   * or an unreachable server is {@value #USAGE_ERROR}, a failed verification or run
-   * {@value #FAILED}; errors go to {@code err}.
+   * Runs a load test with command-line {@code args} and returns the exit status: a usage error or
+   * an unreachable server is {@value #USAGE_ERROR}, a failed verification or run {@value #FAILED};
+   * errors go to {@code err}.
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     return LoadTestCommand.execute(out, err, args);
@@ -81,10 +91,11 @@ public final class LoadTest {
 
   /**
    * Runs a load test with checked options: {@value #OK}, or {@value #VERIFY_FAILED} when the
-   * verification found a difference; an {@link com.dcmms.telemetry.tools.cli.Unreachable} server
-   * or another failure of the run is thrown.
+   * verification found a difference; an {@link com.dcmms.telemetry.tools.cli.Unreachable} server or
+   * another failure of the run is thrown.
    */
-  public static int run(LoadTestOptions o, PrintStream out) throws IOException, InterruptedException {
+  public static int run(LoadTestOptions o, PrintStream out)
+      throws IOException, InterruptedException {
     Reachability.kafka(o.bootstrapServers());
     QuestDbClient questDb = new QuestDbClient(o.questDbUrl());
     if (o.verify() || o.latencySample() > 0) {
@@ -106,29 +117,40 @@ public final class LoadTest {
     IdSet anomalies = new IdSet(o.eventIdPrefix());
     Report report = new Report(o, counters, latency, out);
     report.plan();
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "load-test-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "load-test-progress");
+              t.setDaemon(true);
+              return t;
+            });
     try (OutputWatcher watcher = new OutputWatcher(o, latency, anomalies);
-        QuestDbWatcher questDbWatcher = new QuestDbWatcher(questDb, o.table(), fromMillis, lookbackMillis,
-            latency);
+        QuestDbWatcher questDbWatcher =
+            new QuestDbWatcher(questDb, o.table(), fromMillis, lookbackMillis, latency);
         KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producerProperties(o))) {
       RateControlledProducer producer =
-          new RateControlledProducer(o, kafka, counters, latency, expected, anomalies, clock, eventTime0);
+          new RateControlledProducer(
+              o, kafka, counters, latency, expected, anomalies, clock, eventTime0);
       running = producer;
       long wallStart = System.nanoTime();
-      ticker.scheduleAtFixedRate(() -> report.progress(System.nanoTime() - wallStart, producer.elapsedNanos()),
-          PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
+      ticker.scheduleAtFixedRate(
+          () -> report.progress(System.nanoTime() - wallStart, producer.elapsedNanos()),
+          PROGRESS_SECONDS,
+          PROGRESS_SECONDS,
+          TimeUnit.SECONDS);
       producer.run(o.seed());
       long sent = counters.total();
-      out.printf(java.util.Locale.ROOT, "sent %d records in %.2f s%n", sent, producer.elapsedNanos() / 1e9);
+      out.printf(
+          java.util.Locale.ROOT,
+          "sent %d records in %.2f s%n",
+          sent,
+          producer.elapsedNanos() / 1e9);
 
       Verifier verifier = new Verifier(o, questDb, watcher, counters, expected, fromMillis, out);
       Verifier.Snapshot settled = null;
       if (o.verify() && !stopRequested) {
-        out.println("waiting for the outputs to settle (at most " + o.verifyTimeout().toSeconds() + " s)…");
+        out.println(
+            "waiting for the outputs to settle (at most " + o.verifyTimeout().toSeconds() + " s)…");
         settled = verifier.awaitSettled();
       }
       awaitSamples(latency, o.verify() ? 2_000 : o.verifyTimeout().toMillis());
@@ -140,8 +162,14 @@ public final class LoadTest {
       Boolean verified = settled == null ? null : verifier.check(settled);
       if (!o.reportJson().isEmpty()) {
         try {
-          JsonReport.write(java.nio.file.Path.of(o.reportJson()), o, counters, latency,
-              producer.achievedRate(sent), producer.elapsedNanos(), verified);
+          JsonReport.write(
+              java.nio.file.Path.of(o.reportJson()),
+              o,
+              counters,
+              latency,
+              producer.achievedRate(sent),
+              producer.elapsedNanos(),
+              verified);
         } catch (IOException e) {
           throw new IOException("cannot write the report " + o.reportJson(), e);
         }
@@ -154,7 +182,8 @@ public final class LoadTest {
   }
 
   /** Waits, bounded, for the sampled readings still on their way. */
-  private static void awaitSamples(LatencyTracker latency, long maxMillis) throws InterruptedException {
+  private static void awaitSamples(LatencyTracker latency, long maxMillis)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + maxMillis;
     while (!latency.done() && !stopRequested && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);

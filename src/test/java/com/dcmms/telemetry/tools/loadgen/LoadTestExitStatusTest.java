@@ -13,9 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code bin/load-test} behaves like a tool: help and version anywhere, one line on stderr and
- * exit status 2 for bad options and for a Kafka that does not answer. The failed verification
- * (exit status 1) and an unreachable QuestDB need a real Kafka: {@link LoadTestExitStatusIT}.
+ * {@code bin/load-test} behaves like a tool: help and version anywhere, one line on stderr and exit
+ * status 2 for bad options and for a Kafka that does not answer. The failed verification (exit
+ * status 1) and an unreachable QuestDB need a real Kafka: {@link LoadTestExitStatusIT}.
  */
 class LoadTestExitStatusTest {
   private static final String NL = System.lineSeparator();
@@ -25,18 +25,39 @@ class LoadTestExitStatusTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--help", "-h", "--events 10 --help", "--help --events 10", "--rate fast --help",
-      "--speed 3 --verify -h"})
+  @ValueSource(
+      strings = {
+        "--help",
+        "-h",
+        "--events 10 --help",
+        "--help --events 10",
+        "--rate fast --help",
+        "--speed 3 --verify -h"
+      })
   void helpAnywhereListsTheOptionsOnStdout(String args) {
     ToolRun r = run(args.split(" "));
     assertThat(r.status()).isEqualTo(Cli.OK);
-    assertThat(r.out()).startsWith("Usage: bin/load-test")
-        .contains("--near-duplicates", "--latency-sample", "--verify", "--events=N", "--duration=D", "--version");
+    assertThat(r.out())
+        .startsWith("Usage: bin/load-test")
+        .contains(
+            "--near-duplicates",
+            "--latency-sample",
+            "--verify",
+            "--events=N",
+            "--duration=D",
+            "--version");
     assertThat(r.err()).isEmpty();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--version", "-V", "--events 10 --version", "--rate fast --version", "--version --help"})
+  @ValueSource(
+      strings = {
+        "--version",
+        "-V",
+        "--events 10 --version",
+        "--rate fast --version",
+        "--version --help"
+      })
   void versionAnywhereIsTheProjectsVersionAndCommit(String args) {
     ToolRun r = run(args.split(" "));
     assertThat(r.status()).isEqualTo(Cli.OK);
@@ -48,8 +69,11 @@ class LoadTestExitStatusTest {
   void aBadOptionIsOneLineOnStderrWithExitStatusTwo() {
     ToolRun r = run("--events", "10", "--rate", "fast");
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("load-test: Invalid value for option '--rate': 'fast' is not a double "
-        + "(run bin/load-test --help for the options)" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "load-test: Invalid value for option '--rate': 'fast' is not a double "
+                + "(run bin/load-test --help for the options)"
+                + NL);
     assertThat(r.out()).isEmpty();
   }
 
@@ -57,8 +81,11 @@ class LoadTestExitStatusTest {
   void aMistypedOptionSuggestsTheRightOne() {
     ToolRun r = run("--workerz", "2");
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("load-test: Unknown options: '--workerz', '2'; did you mean --workers? "
-        + "(run bin/load-test --help for the options)" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "load-test: Unknown options: '--workerz', '2'; did you mean --workers? "
+                + "(run bin/load-test --help for the options)"
+                + NL);
   }
 
   @Test
@@ -66,8 +93,15 @@ class LoadTestExitStatusTest {
     int port = FreePorts.loopback();
     ToolRun r = run("--bootstrap-servers", "127.0.0.1:" + port, "--events", "10");
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("load-test: cannot reach Kafka at 127.0.0.1:" + port + " (--bootstrap-servers): "
-        + "127.0.0.1:" + port + ": Connection refused" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "load-test: cannot reach Kafka at 127.0.0.1:"
+                + port
+                + " (--bootstrap-servers): "
+                + "127.0.0.1:"
+                + port
+                + ": Connection refused"
+                + NL);
     assertThat(r.out()).as("nothing was sent").isEmpty();
     // A refusal needs no waiting: no Kafka client retries it for its timeouts.
     assertThat(r.took()).isLessThan(Reachability.TIMEOUT);
@@ -78,22 +112,34 @@ class LoadTestExitStatusTest {
     // .invalid is reserved never to resolve.
     ToolRun r = run("--bootstrap-servers", "no-such-broker.invalid:9092", "--events", "10");
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("load-test: cannot reach Kafka at no-such-broker.invalid:9092 "
-        + "(--bootstrap-servers): cannot resolve no-such-broker.invalid" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "load-test: cannot reach Kafka at no-such-broker.invalid:9092 "
+                + "(--bootstrap-servers): cannot resolve no-such-broker.invalid"
+                + NL);
     assertThat(r.took()).isLessThan(Reachability.TIMEOUT);
   }
 
   @Test
   void theScriptPrintsOneLineAndExitsTwoForAnUnreachableKafka() throws Exception {
     int port = FreePorts.loopback();
-    Process p = new ProcessBuilder("bin/load-test", "--bootstrap-servers", "127.0.0.1:" + port, "--events", "10")
-        .start();
+    Process p =
+        new ProcessBuilder(
+                "bin/load-test", "--bootstrap-servers", "127.0.0.1:" + port, "--events", "10")
+            .start();
     p.getOutputStream().close();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bin/load-test ended").isTrue();
     assertThat(p.exitValue()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(text(p.getErrorStream().readAllBytes())).as("stderr: the message, no log lines or stack trace")
-        .isEqualTo("load-test: cannot reach Kafka at 127.0.0.1:" + port + " (--bootstrap-servers): "
-            + "127.0.0.1:" + port + ": Connection refused" + NL);
+    assertThat(text(p.getErrorStream().readAllBytes()))
+        .as("stderr: the message, no log lines or stack trace")
+        .isEqualTo(
+            "load-test: cannot reach Kafka at 127.0.0.1:"
+                + port
+                + " (--bootstrap-servers): "
+                + "127.0.0.1:"
+                + port
+                + ": Connection refused"
+                + NL);
     assertThat(text(p.getInputStream().readAllBytes())).isEmpty();
   }
 
@@ -103,7 +149,8 @@ class LoadTestExitStatusTest {
     p.getOutputStream().close();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bin/load-test ended").isTrue();
     assertThat(p.exitValue()).isEqualTo(Cli.OK);
-    assertThat(text(p.getInputStream().readAllBytes())).isEqualTo(ToolRun.versionLine("bin/load-test"));
+    assertThat(text(p.getInputStream().readAllBytes()))
+        .isEqualTo(ToolRun.versionLine("bin/load-test"));
   }
 
   private static String text(byte[] bytes) throws IOException {

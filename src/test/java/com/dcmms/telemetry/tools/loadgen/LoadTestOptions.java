@@ -3,15 +3,37 @@ package com.dcmms.telemetry.tools.loadgen;
 import com.dcmms.telemetry.tools.cli.Cli;
 import java.time.Duration;
 
-/** The load test's options, parsed and checked once by {@link LoadTestCommand}; every field is final. */
+/**
+ * The load test's options, parsed and checked once by {@link LoadTestCommand}; every field is
+ * final.
+ */
 public record LoadTestOptions(
-    String bootstrapServers, String topic, String validatedTopic, String dlqTopic,
-    String questDbUrl, String table,
-    long events, Duration duration, double rate, double eventRate, int workers,
-    int sites, int assets, int sensors,
-    double anomalies, double duplicates, double nearDuplicates, double malformed,
-    double outOfOrder, Duration maxDisorder, double latencySample,
-    boolean verify, Duration verifyTimeout, Duration settle, String runId, long seed,
+    String bootstrapServers,
+    String topic,
+    String validatedTopic,
+    String dlqTopic,
+    String questDbUrl,
+    String table,
+    long events,
+    Duration duration,
+    double rate,
+    double eventRate,
+    int workers,
+    int sites,
+    int assets,
+    int sensors,
+    double anomalies,
+    double duplicates,
+    double nearDuplicates,
+    double malformed,
+    double outOfOrder,
+    Duration maxDisorder,
+    double latencySample,
+    boolean verify,
+    Duration verifyTimeout,
+    Duration settle,
+    String runId,
+    long seed,
     String reportJson) {
 
   /** Default run length when neither --events nor --duration is given. */

@@ -22,9 +22,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads validated_telemetry and the dead-letter topic with read_committed from their end
- * offsets at start, so it sees exactly what the pipeline commits during the run: this run's
- * records, how often each arrives, their quality flags, its dead letters and the sampled latencies.
+ * Reads validated_telemetry and the dead-letter topic with read_committed from their end offsets at
+ * start, so it sees exactly what the pipeline commits during the run: this run's records, how often
+ * each arrives, their quality flags, its dead letters and the sampled latencies.
  */
 public final class OutputWatcher implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +44,10 @@ public final class OutputWatcher implements AutoCloseable {
   final AtomicLong deadLetters = new AtomicLong();
   final AtomicLong unreadable = new AtomicLong();
 
-  /** Assigns all partitions and fixes their end offsets before returning, so nothing produced later is missed. */
+  /**
+   * Assigns all partitions and fixes their end offsets before returning, so nothing produced later
+   * is missed.
+   */
   public OutputWatcher(LoadTestOptions o, LatencyTracker latency, IdSet anomalies) {
     this.o = o;
     this.latency = latency;
@@ -81,21 +84,29 @@ public final class OutputWatcher implements AutoCloseable {
       infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       consumer.close(Duration.ZERO);
-      throw new IllegalStateException("Kafka at " + o.bootstrapServers() + " did not answer within 15 s ("
-          + e.getMessage() + "); is it running? set --bootstrap-servers");
+      throw new IllegalStateException(
+          "Kafka at "
+              + o.bootstrapServers()
+              + " did not answer within 15 s ("
+              + e.getMessage()
+              + "); is it running? set --bootstrap-servers");
     }
     if (infos == null || infos.isEmpty()) {
       consumer.close(Duration.ZERO);
-      throw new IllegalStateException("topic '" + topic + "' does not exist on " + o.bootstrapServers()
-          + "; start the pipeline (it creates its topics) or pass the right --validated-topic/--dlq-topic");
+      throw new IllegalStateException(
+          "topic '"
+              + topic
+              + "' does not exist on "
+              + o.bootstrapServers()
+              + "; start the pipeline (it creates its topics) or pass the right --validated-topic/--dlq-topic");
     }
     return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
   }
 
   /**
    * Only polls: a record counts as visible when a poll hands it over, so the time to parse a
-   * checkpoint's burst of ~100,000 records is not added to the latency of the last of them.
-   * A full queue stalls the polls, which can only make latencies look longer, never shorter.
+   * checkpoint's burst of ~100,000 records is not added to the latency of the last of them. A full
+   * queue stalls the polls, which can only make latencies look longer, never shorter.
    */
   private void poll() {
     try {
@@ -106,7 +117,8 @@ public final class OutputWatcher implements AutoCloseable {
         }
       }
     } catch (org.apache.kafka.common.errors.WakeupException
-        | org.apache.kafka.common.errors.InterruptException | InterruptedException e) {
+        | org.apache.kafka.common.errors.InterruptException
+        | InterruptedException e) {
       // closing
     } catch (RuntimeException e) {
       failure = "reading the output topics failed: " + e;

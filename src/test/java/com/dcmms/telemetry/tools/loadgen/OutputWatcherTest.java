@@ -28,9 +28,11 @@ class OutputWatcherTest {
 
   @Test
   void skipsNestedValuesWhateverTheFieldOrder() throws Exception {
-    assertThat(OutputWatcher.IdAndFlag.of(bytes(
-        "{\"metadata\":{\"event_id\":\"inner\",\"quality_flag\":\"BAD\"},\"list\":[{\"event_id\":\"x\"}],"
-            + "\"quality_flag\":\"GOOD\",\"value\":1.5,\"event_id\":\"outer\"}")))
+    assertThat(
+            OutputWatcher.IdAndFlag.of(
+                bytes(
+                    "{\"metadata\":{\"event_id\":\"inner\",\"quality_flag\":\"BAD\"},\"list\":[{\"event_id\":\"x\"}],"
+                        + "\"quality_flag\":\"GOOD\",\"value\":1.5,\"event_id\":\"outer\"}")))
         .isEqualTo(new OutputWatcher.IdAndFlag("outer", "GOOD"));
   }
 

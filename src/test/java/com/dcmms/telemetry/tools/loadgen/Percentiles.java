@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Latency samples in microseconds and their exact nearest-rank percentiles; thread-safe. The soak
- * report takes the percentiles of its windows of a run's JSON series with it; the load test
- * records into {@link LatencyHistogram}, which takes samples from many threads without a lock and
- * reads percentiles mid-run without sorting.
+ * report takes the percentiles of its windows of a run's JSON series with it; the load test records
+ * into {@link LatencyHistogram}, which takes samples from many threads without a lock and reads
+ * percentiles mid-run without sorting.
  */
 public final class Percentiles {
   private long[] samples = new long[1024];
@@ -23,7 +23,10 @@ public final class Percentiles {
     return size;
   }
 
-  /** The values at the given percentiles (0 < p <= 100), nearest rank; empty when there are no samples. */
+  /**
+   * The values at the given percentiles (0 < p <= 100), nearest rank; empty when there are no
+   * samples.
+   */
   public synchronized long[] at(double... percentiles) {
     if (size == 0) {
       return new long[0];

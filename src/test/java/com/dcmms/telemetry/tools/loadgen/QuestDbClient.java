@@ -17,7 +17,8 @@ public final class QuestDbClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   private final String baseUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public QuestDbClient(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -30,15 +31,26 @@ public final class QuestDbClient {
 
   /** As {@link #query(String)}, waiting at most {@code timeout} for the answer. */
   public JsonNode query(String sql, Duration timeout) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/exec?query="
-            + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
-        .timeout(timeout).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    baseUrl + "/exec?query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+            .timeout(timeout)
+            .GET()
+            .build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (java.net.http.HttpTimeoutException e) {
-      throw new IOException("QuestDB at " + baseUrl + " did not answer within " + timeout.toSeconds()
-          + " s: '" + abbreviate(sql) + "'", e);
+      throw new IOException(
+          "QuestDB at "
+              + baseUrl
+              + " did not answer within "
+              + timeout.toSeconds()
+              + " s: '"
+              + abbreviate(sql)
+              + "'",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while querying QuestDB at " + baseUrl, e);
@@ -47,12 +59,22 @@ public final class QuestDbClient {
     try {
       body = JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new IOException("QuestDB at " + baseUrl + " answered HTTP " + response.statusCode()
-          + " with non-JSON: " + abbreviate(response.body()));
+      throw new IOException(
+          "QuestDB at "
+              + baseUrl
+              + " answered HTTP "
+              + response.statusCode()
+              + " with non-JSON: "
+              + abbreviate(response.body()));
     }
     if (response.statusCode() != 200 || body.has("error")) {
-      throw new IOException("QuestDB at " + baseUrl + " rejected '" + abbreviate(sql) + "': "
-          + body.path("error").asText(response.body()));
+      throw new IOException(
+          "QuestDB at "
+              + baseUrl
+              + " rejected '"
+              + abbreviate(sql)
+              + "': "
+              + body.path("error").asText(response.body()));
     }
     return body.path("dataset");
   }

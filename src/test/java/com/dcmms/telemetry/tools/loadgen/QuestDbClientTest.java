@@ -15,13 +15,15 @@ class QuestDbClientTest {
   @Test
   void aQueryThatGetsNoAnswerFailsAfterItsTimeoutWithTheReason() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        try (Socket held = silent.accept()) {
-          held.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (IOException ignored) {
-          // the socket closes when the test ends
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try (Socket held = silent.accept()) {
+                  held.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException ignored) {
+                  // the socket closes when the test ends
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
       QuestDbClient client = new QuestDbClient("http://127.0.0.1:" + silent.getLocalPort());
@@ -30,8 +32,7 @@ class QuestDbClientTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("did not answer within 1 s")
           .hasMessageContaining("SELECT count() FROM t");
-      assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isLessThan(Duration.ofSeconds(20));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
   }
 }

@@ -6,15 +6,19 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Polls QuestDB about every 100 ms for the sampled readings not yet seen there, so their
- * end-to-end latency is measured to the moment a query can return them.
+ * Polls QuestDB about every 100 ms for the sampled readings not yet seen there, so their end-to-end
+ * latency is measured to the moment a query can return them.
  */
 public final class QuestDbWatcher implements AutoCloseable {
   /** Ids per query: keeps the SQL short; several queries per round when many are pending. */
   static final int CHUNK = 100;
+
   static final int MAX_PER_ROUND = 1_000;
   static final long POLL_MILLIS = 100;
-  /** How far past its produce time a reading's event time can be: just after its sensor's newest. */
+
+  /**
+   * How far past its produce time a reading's event time can be: just after its sensor's newest.
+   */
   static final long AHEAD_MILLIS = 2_000;
 
   private final QuestDbClient questDb;
@@ -27,11 +31,15 @@ public final class QuestDbWatcher implements AutoCloseable {
   private volatile String lastError;
 
   /**
-   * Watches rows with timestamps from {@code fromMillis} (the run's start less the disorder
-   * bound); a reading's event time is at most {@code lookbackMillis} before it was produced and
-   * {@link #AHEAD_MILLIS} after.
+   * Watches rows with timestamps from {@code fromMillis} (the run's start less the disorder bound);
+   * a reading's event time is at most {@code lookbackMillis} before it was produced and {@link
+   * #AHEAD_MILLIS} after.
    */
-  public QuestDbWatcher(QuestDbClient questDb, String table, long fromMillis, long lookbackMillis,
+  public QuestDbWatcher(
+      QuestDbClient questDb,
+      String table,
+      long fromMillis,
+      long lookbackMillis,
       LatencyTracker latency) {
     this.questDb = questDb;
     this.table = table;
@@ -73,10 +81,18 @@ public final class QuestDbWatcher implements AutoCloseable {
     // behind, while its scans took CPU from the pipeline it measures.
     long from = Math.max(fromMillis, chunk.get(0).sentAtMillis() - lookbackMillis);
     long to = chunk.get(chunk.size() - 1).sentAtMillis() + AHEAD_MILLIS;
-    String sql = "SELECT event_id FROM " + table + " WHERE timestamp BETWEEN "
-        + QuestDbClient.timestamp(from) + " AND " + QuestDbClient.timestamp(to) + " AND event_id IN ("
-        + chunk.stream().map(p -> QuestDbClient.literal(p.eventId())).collect(Collectors.joining(","))
-        + ")";
+    String sql =
+        "SELECT event_id FROM "
+            + table
+            + " WHERE timestamp BETWEEN "
+            + QuestDbClient.timestamp(from)
+            + " AND "
+            + QuestDbClient.timestamp(to)
+            + " AND event_id IN ("
+            + chunk.stream()
+                .map(p -> QuestDbClient.literal(p.eventId()))
+                .collect(Collectors.joining(","))
+            + ")";
     JsonNode rows = questDb.query(sql);
     long now = System.nanoTime();
     for (JsonNode row : rows) {

@@ -8,10 +8,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Sends the generated events from W threads on one schedule: event i (over all workers) is due
- * at start + i / rate, and worker w sends events w, w + W, ... So the rate holds on average
- * without per-event sleeps, and a worker that falls behind catches up instead of drifting. The
- * time an event is due is also where its end-to-end latency starts ({@link LatencyTracker}).
+ * Sends the generated events from W threads on one schedule: event i (over all workers) is due at
+ * start + i / rate, and worker w sends events w, w + W, ... So the rate holds on average without
+ * per-event sleeps, and a worker that falls behind catches up instead of drifting. The time an
+ * event is due is also where its end-to-end latency starts ({@link LatencyTracker}).
  */
 public final class RateControlledProducer {
   private final LoadTestOptions o;
@@ -21,17 +21,28 @@ public final class RateControlledProducer {
   private final IdSet expected;
   private final IdSet anomalies;
   private final LongSupplier clockMillis;
+
   /** Where a backlog's event time starts (--event-rate). */
   private final long eventTime0;
+
   private volatile boolean stopRequested;
   private volatile long startNanos;
   private volatile long endNanos;
-  /** When the last event went out: the achieved rate is measured up to here, not to the last ack. */
+
+  /**
+   * When the last event went out: the achieved rate is measured up to here, not to the last ack.
+   */
   private volatile long lastSendNanos;
 
-  public RateControlledProducer(LoadTestOptions o, Producer<byte[], byte[]> producer,
-      RunCounters counters, LatencyTracker latency, IdSet expected, IdSet anomalies,
-      LongSupplier clockMillis, long eventTime0) {
+  public RateControlledProducer(
+      LoadTestOptions o,
+      Producer<byte[], byte[]> producer,
+      RunCounters counters,
+      LatencyTracker latency,
+      IdSet expected,
+      IdSet anomalies,
+      LongSupplier clockMillis,
+      long eventTime0) {
     this.o = o;
     this.producer = producer;
     this.counters = counters;
@@ -43,8 +54,8 @@ public final class RateControlledProducer {
   }
 
   /**
-   * Whether latency counts from the schedule: only a held rate has one; at --rate 0 every event
-   * is due at once, so latency counts from its send.
+   * Whether latency counts from the schedule: only a held rate has one; at --rate 0 every event is
+   * due at once, so latency counts from its send.
    */
   static boolean latencyFromSchedule(LoadTestOptions o) {
     return o.rate() > 0;
@@ -56,8 +67,8 @@ public final class RateControlledProducer {
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < o.workers(); w++) {
       // Distinct seeds per worker; the run's seed makes the whole data set reproducible.
-      EventFactory factory = new EventFactory(o, w, seed * 31 + w,
-          o.eventRate() > 0 ? backlogClock(w) : clockMillis);
+      EventFactory factory =
+          new EventFactory(o, w, seed * 31 + w, o.eventRate() > 0 ? backlogClock(w) : clockMillis);
       int worker = w;
       Thread t = new Thread(() -> work(worker, factory), "load-test-producer-" + w);
       threads.add(t);
@@ -138,8 +149,10 @@ public final class RateControlledProducer {
     }
     counters.sent(e);
     boolean sampled = e.sampled();
-    producer.send(new ProducerRecord<>(o.topic(), e.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        e.payload()), (metadata, error) -> {
+    producer.send(
+        new ProducerRecord<>(
+            o.topic(), e.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), e.payload()),
+        (metadata, error) -> {
           if (error != null) {
             fail(error);
           } else {

@@ -26,7 +26,8 @@ class RateControlledProducerTest {
     assertThat(h.getTotalCount()).isEqualTo(EVENTS);
     long lastLateness = (EVENTS - 1) * (BLOCK_MILLIS - 10);
     assertThat(h.getMaxValue()).isGreaterThanOrEqualTo((lastLateness + BLOCK_MILLIS) * 1_000);
-    // The ack is no end-to-end figure: it counts from the produce call, so the backlog is not in it.
+    // The ack is no end-to-end figure: it counts from the produce call, so the backlog is not in
+    // it.
     assertThat(latency.producerAck.snapshot().getMaxValue()).isLessThan(lastLateness * 1_000);
   }
 
@@ -42,16 +43,39 @@ class RateControlledProducerTest {
     assertThat(h.getMaxValue()).isLessThan(EVENTS / 2 * BLOCK_MILLIS * 1_000);
   }
 
-  /** Sends EVENTS readings, all sampled, each seen in QuestDB as soon as its blocked send returns. */
-  private static LatencyTracker runAgainstABlockingProducer(String rate) throws InterruptedException {
-    LoadTestOptions o = LoadTestOptions.parse("--events", Integer.toString(EVENTS), "--rate", rate,
-        "--workers", "1", "--latency-sample", "1", "--anomalies", "0", "--duplicates", "0",
-        "--near-duplicates", "0", "--malformed", "0", "--out-of-order", "0", "--seed", "1");
+  /**
+   * Sends EVENTS readings, all sampled, each seen in QuestDB as soon as its blocked send returns.
+   */
+  private static LatencyTracker runAgainstABlockingProducer(String rate)
+      throws InterruptedException {
+    LoadTestOptions o =
+        LoadTestOptions.parse(
+            "--events",
+            Integer.toString(EVENTS),
+            "--rate",
+            rate,
+            "--workers",
+            "1",
+            "--latency-sample",
+            "1",
+            "--anomalies",
+            "0",
+            "--duplicates",
+            "0",
+            "--near-duplicates",
+            "0",
+            "--malformed",
+            "0",
+            "--out-of-order",
+            "0",
+            "--seed",
+            "1");
     LatencyTracker latency = new LatencyTracker();
     MockProducer<byte[], byte[]> blocking =
         new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
           @Override
-          public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> r, Callback c) {
+          public synchronized Future<RecordMetadata> send(
+              ProducerRecord<byte[], byte[]> r, Callback c) {
             try {
               Thread.sleep(BLOCK_MILLIS); // e.g. a full buffer: send() waits for the broker
             } catch (InterruptedException e) {
@@ -62,8 +86,16 @@ class RateControlledProducerTest {
             return super.send(r, c);
           }
         };
-    new RateControlledProducer(o, blocking, new RunCounters(), latency, new IdSet(o.eventIdPrefix()),
-        new IdSet(o.eventIdPrefix()), System::currentTimeMillis, 0).run(o.seed());
+    new RateControlledProducer(
+            o,
+            blocking,
+            new RunCounters(),
+            latency,
+            new IdSet(o.eventIdPrefix()),
+            new IdSet(o.eventIdPrefix()),
+            System::currentTimeMillis,
+            0)
+        .run(o.seed());
     return latency;
   }
 }

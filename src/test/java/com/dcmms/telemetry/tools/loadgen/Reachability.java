@@ -19,9 +19,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
- * Before a run: are Kafka and QuestDB there? A server that does not answer is an
- * {@link Unreachable} (exit status 2) within {@link #TIMEOUT}, instead of a producer that blocks
- * for a minute per send or a verification that waits for rows that cannot come.
+ * Before a run: are Kafka and QuestDB there? A server that does not answer is an {@link
+ * Unreachable} (exit status 2) within {@link #TIMEOUT}, instead of a producer that blocks for a
+ * minute per send or a verification that waits for rows that cannot come.
  */
 final class Reachability {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -54,11 +54,18 @@ final class Reachability {
     Level level = NETWORK.getLevel();
     NETWORK.setLevel(Level.SEVERE);
     try (Admin admin = Admin.create(p)) {
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
-          .nodes().get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
+          .nodes()
+          .get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new Unreachable(where + " did not answer as Kafka within " + TIMEOUT.toSeconds() + " s: "
-          + Cli.causes(e instanceof ExecutionException ? e.getCause() : e), null);
+      throw new Unreachable(
+          where
+              + " did not answer as Kafka within "
+              + TIMEOUT.toSeconds()
+              + " s: "
+              + Cli.causes(e instanceof ExecutionException ? e.getCause() : e),
+          null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Unreachable("interrupted while reaching " + where, e);
@@ -72,9 +79,11 @@ final class Reachability {
     try {
       questDb.query("SELECT 1", TIMEOUT);
     } catch (java.net.ConnectException e) {
-      throw new Unreachable("cannot reach QuestDB at " + url + " (--questdb-url): " + Cli.connectFailure(e), null);
+      throw new Unreachable(
+          "cannot reach QuestDB at " + url + " (--questdb-url): " + Cli.connectFailure(e), null);
     } catch (IOException e) {
-      throw new Unreachable("cannot reach QuestDB at " + url + " (--questdb-url): " + Cli.causes(e), null);
+      throw new Unreachable(
+          "cannot reach QuestDB at " + url + " (--questdb-url): " + Cli.causes(e), null);
     }
   }
 

@@ -12,6 +12,7 @@ public final class RunCounters {
   final LongAdder sampled = new LongAdder();
   final LongAdder sendFailures = new LongAdder();
   final LongAdder acked = new LongAdder();
+
   /** Set from the first failed send, to say why the run's expectations no longer hold. */
   volatile String firstFailure;
 

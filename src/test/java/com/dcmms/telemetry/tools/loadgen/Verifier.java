@@ -7,12 +7,13 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * After the run, waits (bounded) until the outputs stop changing and checks them against the
- * exact expectations: QuestDB rows, validated_telemetry records and dead letters of this run.
+ * After the run, waits (bounded) until the outputs stop changing and checks them against the exact
+ * expectations: QuestDB rows, validated_telemetry records and dead letters of this run.
  */
 public final class Verifier {
   /** Counts that match must stay so this long, so late extras (a replay) are still caught. */
   static final long CONFIRM_MILLIS = 3_000;
+
   /** The event-time span of one counting query. */
   static final long SLICE_MILLIS = 60_000;
 
@@ -25,11 +26,23 @@ public final class Verifier {
   private final PrintStream out;
 
   /** What the outputs hold of this run at one moment; -1 for what could not be read. */
-  record Snapshot(long rows, long distinctRows, long outOfRangeRows, long validated,
-      long validatedDuplicates, long deadLetters, String questDbError) {}
+  record Snapshot(
+      long rows,
+      long distinctRows,
+      long outOfRangeRows,
+      long validated,
+      long validatedDuplicates,
+      long deadLetters,
+      String questDbError) {}
 
-  public Verifier(LoadTestOptions o, QuestDbClient questDb, OutputWatcher watcher,
-      RunCounters counters, IdSet expected, long fromMillis, PrintStream out) {
+  public Verifier(
+      LoadTestOptions o,
+      QuestDbClient questDb,
+      OutputWatcher watcher,
+      RunCounters counters,
+      IdSet expected,
+      long fromMillis,
+      PrintStream out) {
     this.o = o;
     this.questDb = questDb;
     this.watcher = watcher;
@@ -48,12 +61,23 @@ public final class Verifier {
       // one event id carries that event's timestamp (a duplicate repeats the original).
       long now = System.currentTimeMillis();
       for (long from = fromMillis; from <= now; from += SLICE_MILLIS) {
-        String until = from + SLICE_MILLIS > now ? ""
-            : " AND timestamp < " + QuestDbClient.timestamp(from + SLICE_MILLIS);
-        JsonNode row = questDb.query("SELECT count(), count_distinct(event_id), "
-            + "sum(CASE WHEN quality_flag = 'OUT_OF_RANGE' THEN 1 ELSE 0 END) FROM " + o.table()
-            + " WHERE timestamp >= " + QuestDbClient.timestamp(from) + until
-            + " AND event_id LIKE " + QuestDbClient.literal(o.eventIdPrefix() + "%"), o.verifyTimeout()).get(0);
+        String until =
+            from + SLICE_MILLIS > now
+                ? ""
+                : " AND timestamp < " + QuestDbClient.timestamp(from + SLICE_MILLIS);
+        JsonNode row =
+            questDb
+                .query(
+                    "SELECT count(), count_distinct(event_id), "
+                        + "sum(CASE WHEN quality_flag = 'OUT_OF_RANGE' THEN 1 ELSE 0 END) FROM "
+                        + o.table()
+                        + " WHERE timestamp >= "
+                        + QuestDbClient.timestamp(from)
+                        + until
+                        + " AND event_id LIKE "
+                        + QuestDbClient.literal(o.eventIdPrefix() + "%"),
+                    o.verifyTimeout())
+                .get(0);
         rows += row.get(0).asLong();
         distinct += row.get(1).asLong();
         outOfRange += row.get(2).asLong(); // null (no rows) reads as 0
@@ -62,17 +86,28 @@ public final class Verifier {
       rows = distinct = outOfRange = -1;
       error = e.getMessage();
     }
-    return new Snapshot(rows, distinct, outOfRange, watcher.validated.size(),
-        watcher.validatedDuplicates.get(), watcher.deadLetters.get(), error);
+    return new Snapshot(
+        rows,
+        distinct,
+        outOfRange,
+        watcher.validated.size(),
+        watcher.validatedDuplicates.get(),
+        watcher.deadLetters.get(),
+        error);
   }
 
   private boolean matches(Snapshot s) {
     long want = counters.expectedReadings();
-    return s.rows() == want && s.distinctRows() == want && s.validated() == want
+    return s.rows() == want
+        && s.distinctRows() == want
+        && s.validated() == want
         && s.deadLetters() == counters.count(Kind.MALFORMED);
   }
 
-  /** Polls every second until the counts match and hold, stop changing for --settle, or time runs out. */
+  /**
+   * Polls every second until the counts match and hold, stop changing for --settle, or time runs
+   * out.
+   */
   Snapshot awaitSettled() throws InterruptedException {
     long start = System.currentTimeMillis();
     long deadline = start + o.verifyTimeout().toMillis();
@@ -115,27 +150,55 @@ public final class Verifier {
     boolean ok = true;
     out.println();
     out.println("Verification (run " + o.runId() + ")");
-    ok &= line("producer: every send acknowledged", counters.failures() == 0,
-        counters.failures() + " failed" + (counters.firstFailure == null ? "" : ", first: " + counters.firstFailure));
+    ok &=
+        line(
+            "producer: every send acknowledged",
+            counters.failures() == 0,
+            counters.failures()
+                + " failed"
+                + (counters.firstFailure == null ? "" : ", first: " + counters.firstFailure));
     if (s.questDbError() != null) {
       ok &= line("QuestDB: readable", false, s.questDbError());
     }
     ok &= line("QuestDB: count() = expected readings", s.rows() == want, s.rows() + " / " + want);
-    ok &= line("QuestDB: count_distinct(event_id) = expected readings", s.distinctRows() == want,
-        s.distinctRows() + " / " + want);
-    ok &= line("QuestDB: OUT_OF_RANGE rows = anomalies", s.outOfRangeRows() == anomalies,
-        s.outOfRangeRows() + " / " + anomalies);
+    ok &=
+        line(
+            "QuestDB: count_distinct(event_id) = expected readings",
+            s.distinctRows() == want,
+            s.distinctRows() + " / " + want);
+    ok &=
+        line(
+            "QuestDB: OUT_OF_RANGE rows = anomalies",
+            s.outOfRangeRows() == anomalies,
+            s.outOfRangeRows() + " / " + anomalies);
     long missing = expected.missingFrom(watcher.validated);
     long unexpected = watcher.validated.missingFrom(expected);
-    ok &= line("validated_telemetry: every expected reading, nothing else",
-        missing == 0 && unexpected == 0 && s.validated() == want,
-        String.format(Locale.ROOT, "%d / %d, %d missing, %d unexpected", s.validated(), want, missing, unexpected));
-    ok &= line("validated_telemetry: each reading once", s.validatedDuplicates() == 0,
-        s.validatedDuplicates() + " repeated");
-    ok &= line("validated_telemetry: OUT_OF_RANGE exactly on the anomalies", watcher.wrongFlags.get() == 0,
-        watcher.wrongFlags.get() + " wrong flags");
-    ok &= line("telemetry_dlq: dead letters = malformed records", s.deadLetters() == counters.count(Kind.MALFORMED),
-        s.deadLetters() + " / " + counters.count(Kind.MALFORMED));
+    ok &=
+        line(
+            "validated_telemetry: every expected reading, nothing else",
+            missing == 0 && unexpected == 0 && s.validated() == want,
+            String.format(
+                Locale.ROOT,
+                "%d / %d, %d missing, %d unexpected",
+                s.validated(),
+                want,
+                missing,
+                unexpected));
+    ok &=
+        line(
+            "validated_telemetry: each reading once",
+            s.validatedDuplicates() == 0,
+            s.validatedDuplicates() + " repeated");
+    ok &=
+        line(
+            "validated_telemetry: OUT_OF_RANGE exactly on the anomalies",
+            watcher.wrongFlags.get() == 0,
+            watcher.wrongFlags.get() + " wrong flags");
+    ok &=
+        line(
+            "telemetry_dlq: dead letters = malformed records",
+            s.deadLetters() == counters.count(Kind.MALFORMED),
+            s.deadLetters() + " / " + counters.count(Kind.MALFORMED));
     if (watcher.failure() != null) {
       ok &= line("output topics: readable", false, watcher.failure());
     }

@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * Samples a Flink cluster through its REST API: the first running job, its checkpoints, and
- * backpressure from {@code /jobs/:id/vertices/:vid/backpressure}, whose per-subtask
- * {@code ratio} is the share of time the subtask was back-pressured. Flink refreshes the metrics
- * it serves every {@code metrics.fetcher.update-interval} (10 s by default).
+ * backpressure from {@code /jobs/:id/vertices/:vid/backpressure}, whose per-subtask {@code ratio}
+ * is the share of time the subtask was back-pressured. Flink refreshes the metrics it serves every
+ * {@code metrics.fetcher.update-interval} (10 s by default).
  */
 public final class FlinkRestSource implements SampleSource {
   private final Http http;
@@ -33,8 +33,21 @@ public final class FlinkRestSource implements SampleSource {
     int taskManagers = overview.path("taskmanagers").asInt();
     String jobId = runningJob();
     if (jobId == null) {
-      return new Sample(now, "NO_RUNNING_JOB", 0, 0, -1, -1, Map.of(), Map.of(), -1, slotsTotal, slotsFree,
-          taskManagers, 0, List.of());
+      return new Sample(
+          now,
+          "NO_RUNNING_JOB",
+          0,
+          0,
+          -1,
+          -1,
+          Map.of(),
+          Map.of(),
+          -1,
+          slotsTotal,
+          slotsFree,
+          taskManagers,
+          0,
+          List.of());
     }
     String job = base + "/jobs/" + jobId;
     JsonNode details = http.json(job);
@@ -50,7 +63,9 @@ public final class FlinkRestSource implements SampleSource {
         // The source operator emits one record per Kafka record read. (Not the validating
         // operator's counters: Flink's metric query drops metrics when a task's dump grows
         // large, as the Kafka reader's per-partition metrics make it.)
-        double read = operatorMetricSum(vertexUrl, id -> id.startsWith("Source__") && id.endsWith(".numRecordsOut"));
+        double read =
+            operatorMetricSum(
+                vertexUrl, id -> id.startsWith("Source__") && id.endsWith(".numRecordsOut"));
         in += Double.isNaN(read) ? 0 : (long) read;
         double pending = operatorMetricSum(vertexUrl, id -> id.endsWith(".pendingRecords"));
         lag = Double.isNaN(pending) ? lag : (long) pending;
@@ -67,11 +82,21 @@ public final class FlinkRestSource implements SampleSource {
     }
     JsonNode latest = http.json(job + "/checkpoints").path("latest").path("completed");
     JsonNode restarts = http.json(job + "/metrics?get=numRestarts");
-    return new Sample(now, details.path("state").asText(), in, out,
+    return new Sample(
+        now,
+        details.path("state").asText(),
+        in,
+        out,
         latest.isObject() ? latest.path("end_to_end_duration").asLong(-1) : -1,
         latest.isObject() ? latest.path("state_size").asLong(-1) : -1,
-        backpressure, Map.of(), lag, slotsTotal, slotsFree, taskManagers,
-        restarts.isArray() && !restarts.isEmpty() ? restarts.get(0).path("value").asLong() : 0, List.of());
+        backpressure,
+        Map.of(),
+        lag,
+        slotsTotal,
+        slotsFree,
+        taskManagers,
+        restarts.isArray() && !restarts.isEmpty() ? restarts.get(0).path("value").asLong() : 0,
+        List.of());
   }
 
   private String runningJob() throws IOException, InterruptedException {

@@ -14,7 +14,8 @@ import java.time.Duration;
 /** Small GET client for the monitor; a non-200 answer is an error naming the URL. */
 public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   /** A base URL without its trailing slash, so that paths can be appended. */
   static String base(String url) {
@@ -24,8 +25,10 @@ public final class Http {
   public String text(String url) throws IOException, InterruptedException {
     HttpResponse<String> r;
     try {
-      r = client.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       throw new IOException("GET " + url + ": " + Cli.connectFailure(e));
     } catch (IOException e) {

@@ -20,23 +20,27 @@ class MonitorCommandTest {
   private static final String NL = System.lineSeparator();
 
   private static ToolRun run(String... args) {
-    return ToolRun.of((out, err, a) -> Cli.execute("monitor", new MonitorCommand(out), out, err, a), args);
+    return ToolRun.of(
+        (out, err, a) -> Cli.execute("monitor", new MonitorCommand(out), out, err, a), args);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '#', value = {  // '#': the messages hold '|'
-      "--interval 5s                             # Missing required argument (specify one of these): (--service=URL | --flink=URL)",
-      "--service http://a --flink http://b       # --service=URL, --flink=URL are mutually exclusive (specify only one)",
-      "--service http://a --interval soon        # Invalid value for option '--interval': 'soon' is not a duration; use e.g. 30s, 500ms, 10min (a bare number is milliseconds)",
-      "--service http://a --interval 0           # --interval must be positive, got 0 ms",
-      "--service http://a --count -1             # --count must be 0 (until stopped) or more, got -1",
-      "--service http://a --target-rate 0        # --target-rate must be positive, got 0.0",
-      "--service http://a --every 5s             # Unknown options: '--every', '5s'",
-  })
+  @CsvSource(
+      delimiter = '#',
+      value = { // '#': the messages hold '|'
+        "--interval 5s                             # Missing required argument (specify one of these): (--service=URL | --flink=URL)",
+        "--service http://a --flink http://b       # --service=URL, --flink=URL are mutually exclusive (specify only one)",
+        "--service http://a --interval soon        # Invalid value for option '--interval': 'soon' is not a duration; use e.g. 30s, 500ms, 10min (a bare number is milliseconds)",
+        "--service http://a --interval 0           # --interval must be positive, got 0 ms",
+        "--service http://a --count -1             # --count must be 0 (until stopped) or more, got -1",
+        "--service http://a --target-rate 0        # --target-rate must be positive, got 0.0",
+        "--service http://a --every 5s             # Unknown options: '--every', '5s'",
+      })
   void refusesBadCommandLinesWithOneLineAndExitStatusTwo(String args, String message) {
     ToolRun r = run(args.trim().split("\\s+"));
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("monitor: " + message + " (run bin/monitor --help for the options)" + NL);
+    assertThat(r.err())
+        .isEqualTo("monitor: " + message + " (run bin/monitor --help for the options)" + NL);
     assertThat(r.out()).isEmpty();
   }
 
@@ -49,28 +53,64 @@ class MonitorCommandTest {
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
     String what = option.equals("--service") ? "the service" : "the Flink cluster";
     String path = option.equals("--service") ? "/api/pipeline" : "/overview";
-    assertThat(r.err()).isEqualTo("monitor: cannot read " + what + " at " + nobody + " (" + option + "): GET "
-        + nobody + path + ": connection refused" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "monitor: cannot read "
+                + what
+                + " at "
+                + nobody
+                + " ("
+                + option
+                + "): GET "
+                + nobody
+                + path
+                + ": connection refused"
+                + NL);
     assertThat(r.out()).isEmpty();
-    assertThat(r.took()).isLessThan(Duration.ofSeconds(3)); // Http's connect timeout; a refusal is at once
+    assertThat(r.took())
+        .isLessThan(Duration.ofSeconds(3)); // Http's connect timeout; a refusal is at once
   }
 
   @Test
   void aServiceNameThatDoesNotResolveIsExitStatusTwo() {
     // .invalid is reserved never to resolve.
-    ToolRun r = run("--service", "http://no-such-service.invalid:8080", "--count", "1", "--interval", "10ms");
+    ToolRun r =
+        run(
+            "--service",
+            "http://no-such-service.invalid:8080",
+            "--count",
+            "1",
+            "--interval",
+            "10ms");
     assertThat(r.status()).isEqualTo(Cli.USAGE_ERROR);
-    assertThat(r.err()).isEqualTo("monitor: cannot read the service at http://no-such-service.invalid:8080 "
-        + "(--service): GET http://no-such-service.invalid:8080/api/pipeline: cannot resolve the host" + NL);
+    assertThat(r.err())
+        .isEqualTo(
+            "monitor: cannot read the service at http://no-such-service.invalid:8080 "
+                + "(--service): GET http://no-such-service.invalid:8080/api/pipeline: cannot resolve the host"
+                + NL);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--help", "-h", "--service http://a --help", "--help --count -1", "--every 5s --help"})
+  @ValueSource(
+      strings = {
+        "--help",
+        "-h",
+        "--service http://a --help",
+        "--help --count -1",
+        "--every 5s --help"
+      })
   void helpAnywhereListsTheOptions(String args) {
     ToolRun r = run(args.split(" "));
     assertThat(r.status()).isEqualTo(Cli.OK);
-    assertThat(r.out()).startsWith("Usage: bin/monitor")
-        .contains("--service=URL", "--flink=URL", "--interval=D", "--count=N", "--target-rate=R", "--version");
+    assertThat(r.out())
+        .startsWith("Usage: bin/monitor")
+        .contains(
+            "--service=URL",
+            "--flink=URL",
+            "--interval=D",
+            "--count=N",
+            "--target-rate=R",
+            "--version");
     assertThat(r.err()).isEmpty();
   }
 

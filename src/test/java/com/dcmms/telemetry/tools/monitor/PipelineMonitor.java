@@ -31,10 +31,13 @@ public final class PipelineMonitor {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.execute("monitor", new MonitorCommand(System.out), System.out, System.err, args));
+    System.exit(
+        Cli.execute("monitor", new MonitorCommand(System.out), System.out, System.err, args));
   }
 
-  /** Samples {@code count} times after the first (0 = until stopped), printing a report each time. */
+  /**
+   * Samples {@code count} times after the first (0 = until stopped), printing a report each time.
+   */
   void run(Duration interval, int count) throws Exception {
     Sample previous = source.sample();
     for (int i = 0; count == 0 || i < count; i++) {
@@ -50,21 +53,35 @@ public final class PipelineMonitor {
     double in = s.inRate(previous);
     Score score = Score.of(in, targetRate, s.checkpointDurationMs(), s.maxBackpressure());
     StringBuilder b = new StringBuilder();
-    b.append(String.format("%n== %s  job %s  restarts %d%n",
-        LocalTime.now().truncatedTo(ChronoUnit.SECONDS), s.state(), s.restarts()));
-    b.append(String.format("throughput   in %,.0f/s   stored %,.0f/s   consumer lag %s%n",
-        in, s.outRate(previous), s.consumerLag() < 0 ? "n/a" : String.format("%,d", s.consumerLag())));
-    b.append(String.format("checkpoint   %s   size %s%n",
-        s.checkpointDurationMs() < 0 ? "none yet" : s.checkpointDurationMs() + " ms",
-        s.checkpointSizeBytes() < 0 ? "n/a" : String.format("%,d bytes", s.checkpointSizeBytes())));
-    b.append(String.format("cluster      %d TaskManager(s), %d/%d slots free%n",
-        s.taskManagers(), s.slotsAvailable(), s.slotsTotal()));
+    b.append(
+        String.format(
+            "%n== %s  job %s  restarts %d%n",
+            LocalTime.now().truncatedTo(ChronoUnit.SECONDS), s.state(), s.restarts()));
+    b.append(
+        String.format(
+            "throughput   in %,.0f/s   stored %,.0f/s   consumer lag %s%n",
+            in,
+            s.outRate(previous),
+            s.consumerLag() < 0 ? "n/a" : String.format("%,d", s.consumerLag())));
+    b.append(
+        String.format(
+            "checkpoint   %s   size %s%n",
+            s.checkpointDurationMs() < 0 ? "none yet" : s.checkpointDurationMs() + " ms",
+            s.checkpointSizeBytes() < 0
+                ? "n/a"
+                : String.format("%,d bytes", s.checkpointSizeBytes())));
+    b.append(
+        String.format(
+            "cluster      %d TaskManager(s), %d/%d slots free%n",
+            s.taskManagers(), s.slotsAvailable(), s.slotsTotal()));
     b.append("backpressure\n");
     for (Map.Entry<String, Double> e : s.backpressure().entrySet()) {
       b.append(String.format("  %5.1f %%  %s%n", e.getValue() * 100, e.getKey()));
     }
-    b.append(String.format("score        %.0f/100 (throughput %.0f/40, checkpoint %.0f/30, backpressure %.0f/30)%n",
-        score.total(), score.throughput(), score.checkpoint(), score.backpressure()));
+    b.append(
+        String.format(
+            "score        %.0f/100 (throughput %.0f/40, checkpoint %.0f/30, backpressure %.0f/30)%n",
+            score.total(), score.throughput(), score.checkpoint(), score.backpressure()));
     score.recommendations().forEach(r -> b.append("  -> ").append(r).append('\n'));
     return b.toString();
   }

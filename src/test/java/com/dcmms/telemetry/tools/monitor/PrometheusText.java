@@ -49,12 +49,18 @@ final class PrometheusText {
   }
 
   /** The highest value per value of a label, over the series with this name. */
-  /** The value of every series of {@code name}, keyed by its {@code task_name}#{@code subtask_index}. */
+  /**
+   * The value of every series of {@code name}, keyed by its {@code task_name}#{@code
+   * subtask_index}.
+   */
   Map<String, Double> bySubtask(String name) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Series s : series) {
       if (s.name.equals(name) && !Double.isNaN(s.value)) {
-        out.put(s.labels.getOrDefault("task_name", "") + "#" + s.labels.getOrDefault("subtask_index", ""),
+        out.put(
+            s.labels.getOrDefault("task_name", "")
+                + "#"
+                + s.labels.getOrDefault("subtask_index", ""),
             s.value);
       }
     }
@@ -91,12 +97,13 @@ final class PrometheusText {
     String valueText = line.substring(space + 1);
     double value;
     try {
-      value = switch (valueText) {
-        case "NaN" -> Double.NaN;
-        case "+Inf" -> Double.POSITIVE_INFINITY;
-        case "-Inf" -> Double.NEGATIVE_INFINITY;
-        default -> Double.parseDouble(valueText);
-      };
+      value =
+          switch (valueText) {
+            case "NaN" -> Double.NaN;
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(valueText);
+          };
     } catch (NumberFormatException e) {
       return null;
     }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** Reads the Prometheus text the service exposes, including labels with spaces and commas. */
 class PrometheusTextTest {
-  private static final String TEXT = """
+  private static final String TEXT =
+      """
       # HELP flink_taskmanager_job_task_backPressuredTimeMsPerSecond
       # TYPE flink_taskmanager_job_task_backPressuredTimeMsPerSecond gauge
       flink_taskmanager_job_task_backPressuredTimeMsPerSecond{job_name="p",subtask_index="0",task_name="Source: raw -> validate, dead letters",} 120.0
@@ -37,8 +38,13 @@ class PrometheusTextTest {
   @Test
   void keysEachSubtasksValueByTaskAndIndexSkippingNaN() {
     PrometheusText m = PrometheusText.parse(TEXT);
-    assertThat(m.bySubtask("flink_taskmanager_job_task_backPressuredTimeMsPerSecond")).isEqualTo(Map.of(
-        "Source: raw -> validate, dead letters#0", 120.0, "Source: raw -> validate, dead letters#1", 300.0));
+    assertThat(m.bySubtask("flink_taskmanager_job_task_backPressuredTimeMsPerSecond"))
+        .isEqualTo(
+            Map.of(
+                "Source: raw -> validate, dead letters#0",
+                120.0,
+                "Source: raw -> validate, dead letters#1",
+                300.0));
   }
 
   @Test

@@ -19,12 +19,23 @@ import java.util.Map;
  * @param slotsTotal task slots of the cluster
  * @param slotsAvailable free task slots
  * @param taskManagers registered TaskManagers
- * @param recentCheckpoints completed checkpoints the pipeline still lists, newest first; empty
- *     when it lists none (only the service's {@code /api/checkpoints} does)
+ * @param recentCheckpoints completed checkpoints the pipeline still lists, newest first; empty when
+ *     it lists none (only the service's {@code /api/checkpoints} does)
  */
-public record Sample(long atMillis, String state, long recordsIn, long recordsOut,
-    long checkpointDurationMs, long checkpointSizeBytes, Map<String, Double> backpressure,
-    Map<String, Double> backpressuredMs, long consumerLag, int slotsTotal, int slotsAvailable, int taskManagers, long restarts,
+public record Sample(
+    long atMillis,
+    String state,
+    long recordsIn,
+    long recordsOut,
+    long checkpointDurationMs,
+    long checkpointSizeBytes,
+    Map<String, Double> backpressure,
+    Map<String, Double> backpressuredMs,
+    long consumerLag,
+    int slotsTotal,
+    int slotsAvailable,
+    int taskManagers,
+    long restarts,
     List<Checkpoint> recentCheckpoints) {
 
   /** One completed checkpoint: its id, duration and completion time (epoch ms). */

@@ -23,26 +23,38 @@ public final class ServiceSource implements SampleSource {
     JsonNode checkpoints = http.json(base + "/api/checkpoints");
     PrometheusText m = PrometheusText.parse(http.text(base + "/q/metrics"));
     JsonNode latest = checkpoints.path("latest");
-    long in = count(m.sum(OP + "telemetryAccepted")) + count(m.sum(OP + "reason_telemetryRejected"));
-    var backpressure = m.maxBy("flink_taskmanager_job_task_backPressuredTimeMsPerSecond", "task_name");
+    long in =
+        count(m.sum(OP + "telemetryAccepted")) + count(m.sum(OP + "reason_telemetryRejected"));
+    var backpressure =
+        m.maxBy("flink_taskmanager_job_task_backPressuredTimeMsPerSecond", "task_name");
     backpressure.replaceAll((task, ms) -> ms / 1000.0);
     double lag = m.sum(OP + "pendingRecords");
-    return new Sample(now, pipeline.path("state").asText("UNKNOWN"), in,
+    return new Sample(
+        now,
+        pipeline.path("state").asText("UNKNOWN"),
+        in,
         count(m.sum(OP + "questdbRowsWritten")),
         latest.isObject() ? latest.path("durationMs").asLong(-1) : -1,
         latest.isObject() ? latest.path("stateSizeBytes").asLong(-1) : -1,
-        backpressure, m.bySubtask("flink_taskmanager_job_task_accumulateBackPressuredTimeMs"),
+        backpressure,
+        m.bySubtask("flink_taskmanager_job_task_accumulateBackPressuredTimeMs"),
         Double.isNaN(lag) ? -1 : (long) lag,
         (int) count(m.sum("flink_jobmanager_taskSlotsTotal")),
         (int) count(m.sum("flink_jobmanager_taskSlotsAvailable")),
         (int) count(m.sum("flink_jobmanager_numRegisteredTaskManagers")),
-        pipeline.path("restarts").asLong(0), recent(checkpoints.path("recent")));
+        pipeline.path("restarts").asLong(0),
+        recent(checkpoints.path("recent")));
   }
 
   private static List<Sample.Checkpoint> recent(JsonNode recent) {
     List<Sample.Checkpoint> out = new ArrayList<>();
-    recent.forEach(c -> out.add(new Sample.Checkpoint(c.path("id").asLong(), c.path("durationMs").asLong(),
-        c.path("completedAt").asLong())));
+    recent.forEach(
+        c ->
+            out.add(
+                new Sample.Checkpoint(
+                    c.path("id").asLong(),
+                    c.path("durationMs").asLong(),
+                    c.path("completedAt").asLong())));
     return out;
   }
 
