@@ -84,32 +84,49 @@ class DocumentationTest {
     assertThat(broken).as("broken links in %s", ROOT.relativize(page)).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("pages")
-  void pagesPointAtNothingOutsideTheRepository(Path page) throws IOException {
-    String text = Files.readString(page, StandardCharsets.UTF_8);
-
-    assertThat(text).doesNotContain("../shared", "DESIGN.md", "/work/");
-  }
-
   /**
-   * Code, tests, build and deployment files too: a reader of any of them has only the repository.
+   * No file of the repository (docs, code, tests, build and deployment files) refers to a relative
+   * path that leaves it: a user's clone has nothing beside it.
    */
   @Test
-  void noFilePointsAtTheFoundingBriefOutsideTheRepository() throws IOException {
-    Path self = ROOT.resolve("src/test/java/com/dcmms/telemetry/docs/DocumentationTest.java");
+  void noFileRefersToAPathOutsideTheRepository() throws IOException {
     List<String> offending = new ArrayList<>();
+    List<Path> files =
+        new ArrayList<>(
+            List.of(
+                ROOT.resolve("README.md"), ROOT.resolve("CHANGELOG.md"), ROOT.resolve("pom.xml")));
     for (String dir : List.of("src", "docs", "docker", "k8s", "bin", "bench", ".ci")) {
-      try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
-        for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(self)).toList()) {
-          String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-          if (text.contains("../shared") || text.contains("DESIGN.md")) {
-            offending.add(ROOT.relativize(f).toString());
-          }
-        }
+      try (Stream<Path> walk = Files.walk(ROOT.resolve(dir))) {
+        walk.filter(Files::isRegularFile).forEach(files::add);
       }
     }
+    for (Path f : files) {
+      String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+      outsideReferences(f, text).forEach(r -> offending.add(ROOT.relativize(f) + ": " + r));
+    }
     assertThat(offending).isEmpty();
+  }
+
+  @Test
+  void aRelativePathThatLeavesTheRepositoryIsFound() {
+    Path page = ROOT.resolve("docs/operations.md");
+    assertThat(outsideReferences(page, "see [the brief](../../elsewhere/brief.md)"))
+        .containsExactly("../../elsewhere/brief.md");
+    assertThat(outsideReferences(page, "see [the README](../README.md) and ./schemas/")).isEmpty();
+  }
+
+  private static final Pattern RELATIVE_PATH = Pattern.compile("(?:\\.\\./)+[A-Za-z0-9_.\\-/]*");
+
+  /** The relative paths in {@code text} that, taken from {@code file}'s folder, leave the root. */
+  private static List<String> outsideReferences(Path file, String text) {
+    List<String> out = new ArrayList<>();
+    Matcher m = RELATIVE_PATH.matcher(text);
+    while (m.find()) {
+      if (!file.getParent().resolve(m.group()).normalize().startsWith(ROOT)) {
+        out.add(m.group());
+      }
+    }
+    return out;
   }
 
   @Test
