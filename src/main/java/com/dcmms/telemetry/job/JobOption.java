@@ -11,6 +11,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * One option of the job: Flink's typed {@link ConfigOption} (key, type, default, description), the
@@ -251,18 +252,8 @@ public final class JobOption<T> {
   }
 
   static String formatDuration(Duration d) {
-    long ms = d.toMillis();
-    if (!d.equals(Duration.ofMillis(ms))) {
-      return d.toNanos() + "ns";
-    }
-    long[] sizes = {86_400_000, 3_600_000, 60_000, 1000};
-    String[] units = {"d", "h", "min", "s"};
-    for (int i = 0; i < sizes.length && ms != 0; i++) {
-      if (ms % sizes[i] == 0) {
-        return ms / sizes[i] + units[i];
-      }
-    }
-    return ms + "ms";
+    // Flink writes "15 min"; the reference and asMap() write what a user types: "15min".
+    return TimeUtils.formatWithHighestUnit(d).replace(" ", "");
   }
 
   @Override

@@ -4,7 +4,6 @@ import com.dcmms.telemetry.job.records.TelemetryReading;
 import io.questdb.client.Sender;
 import io.questdb.client.cutlass.line.LineSenderException;
 import java.io.IOException;
-import java.time.temporal.ChronoUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -51,23 +50,7 @@ final class QuestDbSinkWriter implements SinkWriter<TelemetryReading> {
     if (sender == null) {
       open();
     }
-    sender
-        .table(settings.table())
-        .symbol("site_id", r.siteId)
-        .symbol("asset_id", r.assetId)
-        .symbol("sensor_id", r.sensorId)
-        .symbol("sensor_type", r.sensorType)
-        .symbol("unit", r.unit)
-        .symbol("quality_flag", r.qualityFlag)
-        .symbol("source", r.source)
-        .doubleColumn("value", r.value)
-        .stringColumn("event_id", r.eventId);
-    if (r.metadataJson != null) {
-      sender.stringColumn("metadata", r.metadataJson);
-    }
-    sender
-        .timestampColumn("ingested_at", r.processedAt, ChronoUnit.MILLIS)
-        .at(r.timestamp, ChronoUnit.MILLIS);
+    QuestDbTable.appendRow(sender, settings.table(), r);
     pendingRows++;
     if (pendingRows >= settings.batchRows()) {
       flushPending();

@@ -1,5 +1,7 @@
 package com.dcmms.telemetry.job.questdb;
 
+import com.dcmms.telemetry.job.records.TelemetryReading;
+import io.questdb.client.Sender;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,11 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 /**
- * Creates the readings table through QuestDB's HTTP /exec endpoint: WAL, partitioned by day, with
- * DEDUP UPSERT KEYS so that a replay after a failure stores nothing twice.
+ * The readings table: its rows, and its creation through QuestDB's HTTP /exec endpoint: WAL,
+ * partitioned by day, with DEDUP UPSERT KEYS so that a replay after a failure stores nothing twice.
  */
 public final class QuestDbTable {
   private QuestDbTable() {}
@@ -26,6 +29,29 @@ public final class QuestDbTable {
         + "event_id VARCHAR, metadata VARCHAR, ingested_at TIMESTAMP"
         + ") TIMESTAMP(timestamp) PARTITION BY DAY WAL "
         + "DEDUP UPSERT KEYS(timestamp, site_id, asset_id, sensor_id)";
+  }
+
+  /**
+   * Appends {@code r} as one row of {@code table}, in the columns {@link #createTableSql} makes.
+   */
+  public static void appendRow(Sender sender, String table, TelemetryReading r) {
+    sender
+        .table(table)
+        .symbol("site_id", r.siteId)
+        .symbol("asset_id", r.assetId)
+        .symbol("sensor_id", r.sensorId)
+        .symbol("sensor_type", r.sensorType)
+        .symbol("unit", r.unit)
+        .symbol("quality_flag", r.qualityFlag)
+        .symbol("source", r.source)
+        .doubleColumn("value", r.value)
+        .stringColumn("event_id", r.eventId);
+    if (r.metadataJson != null) {
+      sender.stringColumn("metadata", r.metadataJson);
+    }
+    sender
+        .timestampColumn("ingested_at", r.processedAt, ChronoUnit.MILLIS)
+        .at(r.timestamp, ChronoUnit.MILLIS);
   }
 
   /**

@@ -8,7 +8,6 @@ import com.dcmms.telemetry.job.rules.EventValidator;
 import com.dcmms.telemetry.job.rules.RejectedRecordException;
 import io.questdb.client.Sender;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -175,18 +174,9 @@ public final class BareBaseline {
           consumed.incrementAndGet();
           try {
             TelemetryReading r = validator.validate(record.value(), System.currentTimeMillis());
-            sender
-                .table(questDb.table())
-                .symbol("site_id", r.siteId)
-                .symbol("asset_id", r.assetId)
-                .symbol("sensor_id", r.sensorId)
-                .symbol("sensor_type", r.sensorType)
-                .symbol("unit", r.unit)
-                .symbol("quality_flag", r.qualityFlag)
-                .symbol("source", r.source)
-                .doubleColumn("value", r.value)
-                .stringColumn("event_id", r.eventId)
-                .at(r.timestamp, ChronoUnit.MILLIS);
+            // As dedup stamps it before the sink writes the row.
+            r.processedAt = System.currentTimeMillis();
+            QuestDbTable.appendRow(sender, questDb.table(), r);
             pending++;
           } catch (RejectedRecordException e) {
             rejected.incrementAndGet();
